@@ -1,0 +1,157 @@
+/**
+ * The shared vocabulary of @kapstone/clinical. These shapes are the package's public contract
+ * (issue "@kapstone/clinical"); the server, the web app and outside users depend on them exactly.
+ */
+
+export type InstrumentId =
+  | 'phq9'
+  | 'phq2'
+  | 'gad7'
+  | 'gad2'
+  | 'pcl5'
+  | 'cssrs-screener'
+  | 'qids-sr16'
+  | 'madrs'
+  | 'audit-c'
+  | 'dast10'
+  | 'mdq'
+  | 'cadss6';
+
+export type Route = 'iv' | 'im' | 'sublingual' | 'oral' | 'intranasal';
+export type Product = 'ketamine-racemic' | 'esketamine';
+export type Sex = 'female' | 'male';
+
+/** Where a rule, threshold or code comes from: the section of ../shared/clinical-reference.md and the primary source. */
+export interface Citation {
+  /** e.g. 'clinical-reference 1.1' */
+  section: string;
+  /** e.g. 'Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16:606-613' */
+  source: string;
+  /** [P] primary, [S] secondary only, or UNCONFIRMED, as the reference marks it. */
+  evidence: 'primary' | 'secondary' | 'unconfirmed';
+}
+
+export interface AnswerOption {
+  score: number;
+  label: string;
+  /** LOINC answer code (LA...) where one exists. */
+  loinc?: string;
+}
+
+export interface InstrumentItem {
+  /** Stable id within the instrument, e.g. 'phq9-9'. */
+  id: string;
+  /** 1-based position in the published form. */
+  number: number;
+  /** The item's own wording where the licence allows it, otherwise a short label. */
+  text: string;
+  options: readonly AnswerOption[];
+  loinc?: string;
+  /** Present when the item is only asked under a condition (C-SSRS skip logic, MDQ parts). */
+  enableWhen?: { item: string; answers: readonly number[] };
+}
+
+export interface InstrumentDefinition {
+  id: InstrumentId;
+  name: string;
+  shortName: string;
+  /** e.g. 'the last 2 weeks' */
+  recallPeriod: string;
+  completedBy: 'patient' | 'clinician';
+  items: readonly InstrumentItem[];
+  /** Possible total range, when the instrument has a total. */
+  totalRange?: { min: number; max: number };
+  bands: readonly { id: string; label: string; min?: number; max?: number }[];
+  loinc?: { panel?: string; total?: string };
+  licence: string;
+  citations: readonly Citation[];
+}
+
+export interface InstrumentScore {
+  instrument: InstrumentId;
+  total: number | null;
+  band: string;
+  complete: boolean;
+  flags: string[];
+  subscales?: Record<string, number>;
+}
+
+export type ScoreContext = { sex?: Sex };
+
+export interface ChangeClassification {
+  change: number;
+  percentChange: number;
+  response: boolean;
+  remission: boolean;
+  worsening: boolean;
+}
+
+export interface Vitals {
+  systolic?: number;
+  diastolic?: number;
+  heartRate?: number;
+  spo2?: number;
+  respiratoryRate?: number;
+}
+
+export interface EligibilityProfile {
+  ageYears: number;
+  sex?: Sex;
+  route: Route;
+  product: Product;
+  conditions: { icd10: string }[];
+  medications: { name: string; rxnorm?: string; dailyDoseMg?: number }[];
+  pregnant?: boolean;
+  breastfeeding?: boolean;
+  vitals?: { systolic: number; diastolic: number; heartRate?: number; spo2?: number };
+  scores?: Partial<Record<InstrumentId, InstrumentScore>>;
+}
+
+export interface EligibilityFinding {
+  ruleId: string;
+  kind: 'contraindication' | 'caution' | 'info';
+  message: string;
+  source: string;
+}
+
+export interface EligibilityAssessment {
+  decision: 'eligible' | 'review' | 'excluded';
+  findings: EligibilityFinding[];
+}
+
+export interface DoseOrder {
+  product: Product;
+  route: Route;
+  weightKg?: number;
+  mgPerKg?: number;
+  doseMg?: number;
+  concentrationMgPerMl?: number;
+  ageYears?: number;
+}
+
+export interface DoseCalculation {
+  doseMg: number;
+  mgPerKg?: number;
+  volumeMl?: number;
+  devices?: number;
+  level: 'ok' | 'warning' | 'blocked';
+  messages: string[];
+}
+
+export type ProtocolId = 'iv-series' | 'spravato-trd' | 'spravato-mdd-si' | 'kap-im' | 'kap-sublingual';
+
+export interface PlannedEvent {
+  kind: 'preparation' | 'dosing' | 'integration' | 'measure' | 'follow-up';
+  week?: number;
+  /** ISO date (YYYY-MM-DD) */
+  earliest: string;
+  /** ISO date (YYYY-MM-DD) */
+  latest: string;
+  instruments?: InstrumentId[];
+  note?: string;
+}
+
+export interface VitalsClassification {
+  level: 'normal' | 'warning' | 'critical';
+  reasons: string[];
+}
