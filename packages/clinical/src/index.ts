@@ -1,2 +1,8 @@
 // @kapstone/clinical: the public API. Pure functions, no I/O, no clock or randomness inside rules.
-export {};
+export * from './dosing/index.ts';
+export * from './eligibility/index.ts';
+export * from './instruments/index.ts';
+export * from './monitoring/index.ts';
+export * from './outcomes/index.ts';
+export * from './protocols/index.ts';
+export type * from './types.ts';

@@ -155,3 +155,21 @@ export interface VitalsClassification {
   level: 'normal' | 'warning' | 'critical';
   reasons: string[];
 }
+
+/**
+ * Metadata of one rule, threshold or code, exported by every area so that the README's rule list and
+ * docs are generated from the rules themselves and cannot drift.
+ */
+export interface RuleMetadata {
+  /** Stable id, e.g. 'phq9.band', 'eligibility.uncontrolled-hypertension', 'monitoring.spravato-outlier-bp'. */
+  id: string;
+  area: 'instruments' | 'outcomes' | 'eligibility' | 'dosing' | 'protocols' | 'monitoring';
+  /** What the rule decides, in a clinician's words. */
+  title: string;
+  citation: Citation;
+  /**
+   * Present when the number is a clinic-overridable setting. `default: null` means the reference gives
+   * no number and the clinic must set one (the rule says so rather than inventing a value).
+   */
+  setting?: { key: string; default: number | string | boolean | null; unit?: string };
+}

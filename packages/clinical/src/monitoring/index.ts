@@ -1,0 +1,2 @@
+// Public exports of the monitoring area.
+export {};

@@ -1,0 +1,2 @@
+// Public exports of the outcomes area.
+export {};
