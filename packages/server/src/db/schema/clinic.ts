@@ -1,0 +1,30 @@
+import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** Per-clinic settings. Clinical thresholds a clinic overrides live here as plain data, next to their defaults. */
+export interface ClinicSettings {
+  /** Staff must enrol in and pass TOTP multi-factor authentication (off in the demo clinics). */
+  mfaRequired: boolean;
+  /**
+   * 'clinic': every clinical staff member may open every chart of the clinic.
+   * 'care-team': prescribers, nurses and therapists open only the charts of patients they are assigned to;
+   * anything else needs break-glass.
+   */
+  careScope: 'clinic' | 'care-team';
+  /** The clinic's phone number shown to patients with crisis resources. */
+  crisisPhone?: string;
+}
+
+export const clinic = pgTable(
+  'clinic',
+  {
+    id: uuid('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** IANA time zone for display and scheduling; timestamps are stored in UTC. */
+    timeZone: text('time_zone').notNull(),
+    demo: boolean('demo').notNull().default(false),
+    settings: jsonb('settings').$type<ClinicSettings>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('clinic_slug_key').on(t.slug)],
+);

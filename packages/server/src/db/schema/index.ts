@@ -1,0 +1,3 @@
+// The Drizzle schema, one file per area. drizzle-kit reads this index to generate SQL migrations
+// (npm run db:generate -w @kapstone/server); add an area's file here when its tables are ready.
+export * from './clinic.ts';
