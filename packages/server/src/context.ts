@@ -24,7 +24,8 @@ export interface PatientActor extends ActorBase {
 export type Actor = StaffActor | PatientActor;
 
 export interface RequestMeta {
-  requestId: string;
+  /** Null for work that no HTTP request started (CLI, seed, jobs). */
+  requestId: string | null;
   ip: string | null;
   userAgent: string | null;
 }

@@ -1,0 +1,72 @@
+import { buildApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { isEmpty, openDatabase } from './db/client.ts';
+import { seedDemo } from './db/seed/demo.ts';
+import { demoLogins, demoPassword } from './db/seed/demo-logins.ts';
+
+/** config -> database -> migrations -> demo seed (empty database, demo mode) -> listen; graceful shutdown. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  if (config.demo && (await isEmpty(database.db))) {
+    const seeded = await seedDemo(database.db, systemClock);
+    console.log(
+      `Seeded the synthetic demo: ${seeded.clinics} clinics, ${seeded.patients} patients, ${seeded.accounts} accounts.`,
+    );
+  }
+
+  const app = await buildApp({ config, database, clock: systemClock });
+  await app.listen({ host: config.host, port: config.port });
+  const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(
+    `\nKapstone is running at http://${shownHost}:${port}  (database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.database.kind === 'pglite' ? config.database.dataDir : ''}` : 'PostgreSQL'})`,
+  );
+  if (config.demo) {
+    console.log(`Demo mode: synthetic data. Every demo login uses the password "${demoPassword}":`);
+    for (const login of demoLogins())
+      console.log(`  ${login.email.padEnd(26)} ${login.role.padEnd(11)} ${login.clinic}`);
+  }
+  if (database.kind === 'pglite') {
+    console.log(
+      'PGlite is for trying Kapstone, demos and development; run production on PostgreSQL (DATABASE_URL).',
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close(); // stops accepting, lets in-flight requests finish
+      await database.close();
+      process.exit(0);
+    } catch (error) {
+      console.error('Shutdown failed', error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

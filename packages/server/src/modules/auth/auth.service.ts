@@ -1,0 +1,369 @@
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Clock } from '../../clock.ts';
+import type { Actor, RequestMeta } from '../../context.ts';
+import type { Database } from '../../db/client.ts';
+import { clinic, loginAttempt, mfaRecoveryCode, userAccount } from '../../db/schema/index.ts';
+import { Invalid, Locked, TooManyRequests, Unauthenticated } from '../../errors.ts';
+import { recordAuditEvents } from '../../http/unit-of-work.ts';
+import {
+  decoyPasswordHash,
+  hashPassword,
+  maximumPasswordLength,
+  minimumPasswordLength,
+  verifyPassword,
+} from '../../security/passwords.ts';
+import {
+  acceptTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  normaliseRecoveryCode,
+  totpUri,
+} from '../../security/totp.ts';
+import { appendAuditEvents } from '../audit/audit-chain.ts';
+import { ipFailureLimit, ipFailureWindowMs, lockoutDurationMs, lockoutThreshold } from './session-rules.ts';
+import {
+  type CreatedSession,
+  completeMfa,
+  createSession,
+  type ResolvedSession,
+  revokeSession,
+  revokeUserSessions,
+  sha256,
+} from './sessions.repository.ts';
+
+export const invalidCredentials = 'Email or password is invalid.';
+
+export type LoginOutcome =
+  | { status: 'authenticated'; session: CreatedSession }
+  | { status: 'mfa-required'; session: CreatedSession }
+  | { status: 'mfa-enrolment-required'; session: CreatedSession };
+
+interface AuthDeps {
+  database: Database;
+  clock: Clock;
+}
+
+function actorFromAccount(account: typeof userAccount.$inferSelect, sessionId: string): Actor {
+  const base = {
+    userId: account.id,
+    clinicId: account.clinicId,
+    sessionId,
+    email: account.email,
+    displayName: account.displayName,
+  };
+  return account.kind === 'patient'
+    ? { ...base, kind: 'patient', patientId: account.patientId! }
+    : { ...base, kind: 'staff', roles: [] };
+}
+
+/**
+ * Sign-in: per-address rate limit, per-account lockout, one uniform error for every kind of wrong
+ * credential (unknown email, wrong password, disabled account), and the same argon2 work on every path
+ * so timing does not reveal which accounts exist.
+ */
+export async function login(
+  deps: AuthDeps,
+  input: { email: string; password: string },
+  request: RequestMeta,
+): Promise<LoginOutcome> {
+  const { database, clock } = deps;
+  const now = clock.now();
+  const ip = request.ip ?? 'unknown';
+  const windowStart = new Date(now.getTime() - ipFailureWindowMs);
+  const [recent] = await database
+    .select({ failures: count() })
+    .from(loginAttempt)
+    .where(and(eq(loginAttempt.ip, ip), gt(loginAttempt.attemptedAt, windowStart)));
+  if ((recent?.failures ?? 0) >= ipFailureLimit) {
+    throw new TooManyRequests(
+      'Too many failed sign-ins from this address. Wait a few minutes and try again.',
+      Math.ceil(ipFailureWindowMs / 1000),
+    );
+  }
+
+  const email = input.email.trim().toLowerCase();
+  const [account] = await database.select().from(userAccount).where(eq(userAccount.email, email));
+  const noteFailure = () => database.insert(loginAttempt).values({ ip, attemptedAt: now });
+
+  if (!account || account.disabledAt) {
+    await verifyPassword(await decoyPasswordHash(), input.password);
+    await noteFailure();
+    if (account) {
+      await recordAuditEvents(
+        database,
+        account.clinicId,
+        null,
+        [
+          {
+            action: 'auth.login-failed',
+            resourceType: 'user_account',
+            resourceId: account.id,
+            outcome: 'failure',
+            detail: { reason: 'disabled' },
+          },
+        ],
+        request,
+        clock,
+      );
+    }
+    throw new Unauthenticated(invalidCredentials);
+  }
+  if (account.lockedUntil && account.lockedUntil > now) {
+    await noteFailure();
+    const minutes = Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000);
+    throw new Locked(
+      `Sign-in is blocked for this account after repeated failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask your clinic admin.`,
+    );
+  }
+
+  const passwordOk = await verifyPassword(account.passwordHash, input.password);
+  if (!passwordOk) {
+    await noteFailure();
+    await database.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(userAccount)
+        .set({ failedLoginCount: sql`${userAccount.failedLoginCount} + 1` })
+        .where(eq(userAccount.id, account.id))
+        .returning({ failures: userAccount.failedLoginCount });
+      const failures = updated?.failures ?? 0;
+      const lockNow = failures >= lockoutThreshold;
+      if (lockNow) {
+        await tx
+          .update(userAccount)
+          .set({ lockedUntil: new Date(now.getTime() + lockoutDurationMs), failedLoginCount: 0 })
+          .where(eq(userAccount.id, account.id));
+      }
+      await appendAuditEvents(
+        tx,
+        account.clinicId,
+        null,
+        [
+          {
+            action: 'auth.login-failed',
+            resourceType: 'user_account',
+            resourceId: account.id,
+            outcome: 'failure',
+            detail: { reason: 'password' },
+          },
+          ...(lockNow
+            ? [
+                {
+                  action: 'auth.lockout',
+                  resourceType: 'user_account',
+                  resourceId: account.id,
+                  outcome: 'failure' as const,
+                },
+              ]
+            : []),
+        ],
+        request,
+        now,
+      );
+    });
+    throw new Unauthenticated(invalidCredentials);
+  }
+
+  const [clinicRow] = await database.select().from(clinic).where(eq(clinic.id, account.clinicId));
+  const mfaNeeded =
+    account.kind === 'staff' && (account.mfaEnrolledAt !== null || clinicRow?.settings.mfaRequired === true);
+  return database.transaction(async (tx) => {
+    await tx
+      .update(userAccount)
+      .set({ failedLoginCount: 0, lockedUntil: null })
+      .where(eq(userAccount.id, account.id));
+    const session = await createSession(tx, account, now, mfaNeeded);
+    const actor = actorFromAccount(account, session.id);
+    await appendAuditEvents(
+      tx,
+      account.clinicId,
+      actor,
+      [
+        {
+          action: mfaNeeded ? 'auth.password-verified' : 'auth.login',
+          resourceType: 'user_account',
+          resourceId: account.id,
+        },
+      ],
+      request,
+      now,
+    );
+    if (!mfaNeeded) return { status: 'authenticated', session } as const;
+    return { status: account.mfaEnrolledAt ? 'mfa-required' : 'mfa-enrolment-required', session } as const;
+  });
+}
+
+export async function logout(deps: AuthDeps, session: ResolvedSession, request: RequestMeta): Promise<void> {
+  const now = deps.clock.now();
+  await deps.database.transaction(async (tx) => {
+    await revokeSession(tx, session.sessionId, now, 'logout');
+    await appendAuditEvents(
+      tx,
+      session.user.clinicId,
+      null,
+      [
+        {
+          action: 'auth.logout',
+          resourceType: 'user_account',
+          resourceId: session.user.id,
+          detail: { sessionId: session.sessionId },
+        },
+      ],
+      request,
+      now,
+    );
+  });
+}
+
+/** Starts (or restarts, while unconfirmed) TOTP enrolment. */
+export async function beginMfaEnrolment(
+  deps: AuthDeps,
+  session: ResolvedSession,
+): Promise<{ secret: string; otpauthUri: string }> {
+  if (session.user.kind !== 'staff') throw new Invalid('Multi-factor enrolment is for staff accounts.');
+  if (session.user.mfaEnrolled)
+    throw new Invalid('Multi-factor authentication is already set up for this account.');
+  const secret = newTotpSecret();
+  await deps.database
+    .update(userAccount)
+    .set({ mfaSecret: secret })
+    .where(eq(userAccount.id, session.user.id));
+  return { secret, otpauthUri: totpUri(secret, session.user.email) };
+}
+
+export async function confirmMfaEnrolment(
+  deps: AuthDeps,
+  session: ResolvedSession,
+  code: string,
+  request: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const now = deps.clock.now();
+  const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, session.user.id));
+  if (!account?.mfaSecret || account.mfaEnrolledAt) throw new Invalid('Start the enrolment first.');
+  const step = acceptTotp(account.mfaSecret, code, now, account.mfaLastStep);
+  if (step === null)
+    throw new Invalid('The code is not valid.', [{ path: 'code', message: 'The code is not valid.' }]);
+  const recoveryCodes = newRecoveryCodes();
+  await deps.database.transaction(async (tx) => {
+    await tx
+      .update(userAccount)
+      .set({ mfaEnrolledAt: now, mfaLastStep: step })
+      .where(eq(userAccount.id, account.id));
+    await tx
+      .insert(mfaRecoveryCode)
+      .values(recoveryCodes.map((c) => ({ userId: account.id, codeHash: sha256(normaliseRecoveryCode(c)) })));
+    await completeMfa(tx, session.sessionId, now);
+    await appendAuditEvents(
+      tx,
+      account.clinicId,
+      actorFromAccount(account, session.sessionId),
+      [{ action: 'auth.mfa-enrolled', resourceType: 'user_account', resourceId: account.id }],
+      request,
+      now,
+    );
+  });
+  return { recoveryCodes };
+}
+
+/** The second factor: a current TOTP code, or one unused recovery code. */
+export async function verifyMfa(
+  deps: AuthDeps,
+  session: ResolvedSession,
+  code: string,
+  request: RequestMeta,
+): Promise<void> {
+  const now = deps.clock.now();
+  const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, session.user.id));
+  if (!account?.mfaSecret || !account.mfaEnrolledAt)
+    throw new Invalid('Multi-factor authentication is not set up.');
+  const trimmed = code.trim();
+  const method = await deps.database.transaction(async (tx) => {
+    let accepted: 'totp' | 'recovery-code' | null = null;
+    const step = acceptTotp(account.mfaSecret!, trimmed, now, account.mfaLastStep);
+    if (step !== null) {
+      await tx.update(userAccount).set({ mfaLastStep: step }).where(eq(userAccount.id, account.id));
+      accepted = 'totp';
+    } else {
+      const used = await tx
+        .update(mfaRecoveryCode)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(mfaRecoveryCode.userId, account.id),
+            eq(mfaRecoveryCode.codeHash, sha256(normaliseRecoveryCode(trimmed))),
+            isNull(mfaRecoveryCode.usedAt),
+          ),
+        )
+        .returning({ userId: mfaRecoveryCode.userId });
+      if (used.length === 1) accepted = 'recovery-code';
+    }
+    const actor = actorFromAccount(account, session.sessionId);
+    if (accepted) await completeMfa(tx, session.sessionId, now);
+    await appendAuditEvents(
+      tx,
+      account.clinicId,
+      actor,
+      [
+        accepted
+          ? {
+              action: 'auth.login',
+              resourceType: 'user_account',
+              resourceId: account.id,
+              detail: { mfa: accepted },
+            }
+          : {
+              action: 'auth.mfa-failed',
+              resourceType: 'user_account',
+              resourceId: account.id,
+              outcome: 'failure',
+            },
+      ],
+      request,
+      now,
+    );
+    return accepted;
+  });
+  if (!method)
+    throw new Invalid('The code is not valid.', [{ path: 'code', message: 'The code is not valid.' }]);
+}
+
+/** Changing a password needs the current one, and ends every other session of the account. */
+export async function changePassword(
+  deps: AuthDeps,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  request: RequestMeta,
+): Promise<void> {
+  const now = deps.clock.now();
+  const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, actor.userId));
+  if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword))) {
+    throw new Invalid('The current password is not right.', [
+      { path: 'currentPassword', message: 'The current password is not right.' },
+    ]);
+  }
+  if (input.newPassword.length < minimumPasswordLength || input.newPassword.length > maximumPasswordLength) {
+    throw new Invalid('Choose a longer password.', [
+      { path: 'newPassword', message: `Use at least ${minimumPasswordLength} characters.` },
+    ]);
+  }
+  if (input.newPassword === input.currentPassword) {
+    throw new Invalid('The new password is the same as the current one.', [
+      { path: 'newPassword', message: 'Choose a password you have not used here.' },
+    ]);
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await deps.database.transaction(async (tx) => {
+    await tx
+      .update(userAccount)
+      .set({ passwordHash, passwordChangedAt: now })
+      .where(eq(userAccount.id, account.id));
+    await revokeUserSessions(tx, account.id, now, 'password-changed', actor.sessionId);
+    await appendAuditEvents(
+      tx,
+      account.clinicId,
+      actor,
+      [{ action: 'auth.password-changed', resourceType: 'user_account', resourceId: account.id }],
+      request,
+      now,
+    );
+  });
+}

@@ -1,0 +1,103 @@
+import type { Actor, Role } from '../context.ts';
+
+/**
+ * The one permission matrix (blueprint section 4): role -> permissions. Deny by default: a permission not
+ * listed for any of the actor's roles is refused. Routes name the permission they need.
+ */
+export const permissions = [
+  /** Find a patient and read demographics. */
+  'patient.read',
+  /** Read the clinical part of a chart (diagnoses, medications, allergies). */
+  'patient.clinical.read',
+  'patient.create',
+  /** Edit demographics and contacts. */
+  'patient.update',
+  /** Add to or change the problem list, medication list and allergies. */
+  'patient.clinical.update',
+  /** Open a chart outside one's care team for an emergency, with a reason. */
+  'patient.break-glass',
+  'audit.read',
+  'break-glass.review',
+  'staff.manage',
+  /** De-identified, aggregate data only: never identities. */
+  'research.read',
+  /** A patient reading their own record in the portal. */
+  'portal.self',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  prescriber: [
+    'patient.read',
+    'patient.clinical.read',
+    'patient.create',
+    'patient.update',
+    'patient.clinical.update',
+    'patient.break-glass',
+  ],
+  nurse: [
+    'patient.read',
+    'patient.clinical.read',
+    'patient.create',
+    'patient.update',
+    'patient.clinical.update',
+    'patient.break-glass',
+  ],
+  therapist: ['patient.read', 'patient.clinical.read', 'patient.break-glass'],
+  frontdesk: ['patient.read', 'patient.create', 'patient.update'],
+  admin: ['patient.read', 'audit.read', 'break-glass.review', 'staff.manage'],
+  researcher: ['research.read'],
+};
+
+const patientPermissions: readonly Permission[] = ['portal.self'];
+
+/**
+ * Roles whose view of a chart is bound to the care team in a 'care-team' clinic. Front desk and admins
+ * see demographics clinic-wide (scheduling, registration, audits) but never clinical data.
+ */
+export const careTeamBoundRoles: readonly Role[] = ['prescriber', 'nurse', 'therapist'];
+
+export function permissionsOf(actor: Actor): Set<Permission> {
+  if (actor.kind === 'patient') return new Set(patientPermissions);
+  return new Set(actor.roles.flatMap((role) => rolePermissions[role]));
+}
+
+export function hasPermission(actor: Actor, permission: Permission): boolean {
+  return permissionsOf(actor).has(permission);
+}
+
+export type ChartAccess = 'none' | 'demographics' | 'clinical';
+
+export interface ChartAccessFacts {
+  careScope: 'clinic' | 'care-team';
+  /** The chart belongs to the actor's clinic (a chart of another clinic is never visible). */
+  sameClinic: boolean;
+  inCareTeam: boolean;
+  breakGlassActive: boolean;
+  /** For a patient actor: the chart is their own. */
+  ownRecord: boolean;
+}
+
+/**
+ * What of a chart the actor may see. 'none' is answered 404, so a chart's existence does not leak.
+ * A pure policy over facts gathered in one query (see care-scope.ts).
+ */
+export function chartAccess(actor: Actor, facts: ChartAccessFacts): ChartAccess {
+  if (!facts.sameClinic) return 'none';
+  if (actor.kind === 'patient') return facts.ownRecord ? 'clinical' : 'none';
+  const granted = permissionsOf(actor);
+  if (!granted.has('patient.read')) return 'none';
+  const clinicalRoles = actor.roles.filter((role) => rolePermissions[role].includes('patient.clinical.read'));
+  const clinicalAllowed =
+    clinicalRoles.length > 0 &&
+    (facts.careScope === 'clinic' ||
+      facts.inCareTeam ||
+      facts.breakGlassActive ||
+      clinicalRoles.some((role) => !careTeamBoundRoles.includes(role)));
+  if (clinicalAllowed) return 'clinical';
+  const demographicsClinicWide = actor.roles.some(
+    (role) => rolePermissions[role].includes('patient.read') && !careTeamBoundRoles.includes(role),
+  );
+  if (facts.careScope === 'clinic' || demographicsClinicWide) return 'demographics';
+  return 'none';
+}
