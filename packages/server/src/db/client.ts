@@ -91,7 +91,7 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 }
 
 /** An in-memory PGlite, optionally loaded from a dumped data directory (tests use a migrated template). */
-export async function openPgliteFromDump(dump?: Blob): Promise<DatabaseHandle> {
+export async function openPgliteFromDump(dump?: Blob): Promise<DatabaseHandle & { pglite: PGlite }> {
   const client = new PGlite(dump ? { loadDataDir: dump } : {});
   await client.waitReady;
   return pgliteHandle(client, () => {});
