@@ -72,11 +72,11 @@ export function errorHandler(
     return sendProblem(reply, error.status, error.kind, error.message, error.errors);
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = error.validation.map((validation) => {
-      const issue = validation.params.issue as { path: PropertyKey[]; message: string };
+    const errors = error.validation.map((issue) => {
+      const segments = issue.instancePath.split('/').filter(Boolean);
       return {
-        path: pathOf(issue.path, error.validationContext) || (error.validationContext ?? 'body'),
-        message: issue.message,
+        path: pathOf(segments, error.validationContext) || (error.validationContext ?? 'body'),
+        message: issue.message ?? 'Invalid value',
       };
     });
     return sendProblem(reply, 400, 'invalid', 'Some fields are invalid.', errors);
