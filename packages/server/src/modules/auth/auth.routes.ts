@@ -65,8 +65,9 @@ const loginBody = z.strictObject({ email, password: z.string().min(1).max(1024) 
 const codeBody = z.strictObject({ code: z.string().trim().min(6).max(32) });
 const loginResponse = z.discriminatedUnion('status', [
   z.object({ status: z.literal('authenticated'), session: sessionViewSchema }),
-  z.object({ status: z.literal('mfa-required') }),
-  z.object({ status: z.literal('mfa-enrolment-required') }),
+  // The half-open session's CSRF token comes along, for the MFA requests that follow.
+  z.object({ status: z.literal('mfa-required'), csrfToken: z.string() }),
+  z.object({ status: z.literal('mfa-enrolment-required'), csrfToken: z.string() }),
 ]);
 
 export function authRoutes(appBase: FastifyInstance, deps: AppDeps): void {
@@ -99,7 +100,8 @@ export function authRoutes(appBase: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const outcome = await login(deps, request.body, requestMeta(request));
       setCookie(reply, outcome.session.token);
-      if (outcome.status !== 'authenticated') return { status: outcome.status };
+      if (outcome.status !== 'authenticated')
+        return { status: outcome.status, csrfToken: outcome.session.csrfToken };
       const session = await reload(outcome.session.token);
       return { status: 'authenticated' as const, session: presentSession(session, deps.clock.now()) };
     },
