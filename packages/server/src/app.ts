@@ -28,6 +28,19 @@ export interface BuildAppOptions {
   logger?: boolean;
 }
 
+export interface RouteSummary {
+  method: string;
+  url: string;
+  permission: string | null;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeCatalog: RouteSummary[];
+  }
+}
+
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /**
@@ -71,10 +84,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    // Errors raised before routing (URI too long, bad percent-encoding) are problems too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      sendProblem(reply, status, status === 400 ? 'invalid' : `http-${status}`, error.message);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // The API speaks JSON only: a text body is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -127,6 +147,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(securityPlugin, deps);
+
+  // Every API route with the permission it names: the permission-walk test and the docs read this list.
+  const routeCatalog: RouteSummary[] = [];
+  app.decorate('routeCatalog', routeCatalog);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const config = (route.config ?? {}) as { permission?: string; public?: boolean };
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routeCatalog.push({
+        method,
+        url: route.url,
+        permission: config.permission ?? null,
+        public: config.public === true,
+      });
+    }
+  });
 
   metaRoutes(app, deps);
   authRoutes(app, deps);
