@@ -1,0 +1,123 @@
+import { Alert, Anchor, Container, Stack, Title } from '@mantine/core';
+import { Link, Navigate, Route, Routes } from 'react-router';
+import { AuditPage } from '../features/audit/audit-page.tsx';
+import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
+import { LoginPage } from '../features/auth/login-page.tsx';
+import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
+import { PatientListPage } from '../features/patients/patient-list-page.tsx';
+import { RegisterPatientPage } from '../features/patients/register-patient-page.tsx';
+import { PortalHome } from '../features/portal/portal-home.tsx';
+import { PortalShell } from '../features/portal/portal-shell.tsx';
+import { DemoBanner } from './demo-banner.tsx';
+import { RequireSession, SessionEndedListener } from './session-guard.tsx';
+import { StaffShell, staffNavigation } from './staff-shell.tsx';
+import { useDocumentTitle } from './use-document-title.ts';
+
+/** Sends each person to the first screen their account and permissions allow. */
+function Home() {
+  const session = useSignedInSession();
+  const can = usePermissions();
+  if (session.user.kind === 'patient') return <Navigate to="/portal" replace />;
+  const first = staffNavigation.find((entry) => entry.anyOf.some((permission) => can(permission)));
+  if (first) return <Navigate to={first.to} replace />;
+  return <NothingForYourRole />;
+}
+
+function NothingForYourRole() {
+  useDocumentTitle('Welcome');
+  return (
+    <Alert color="blue" title="Nothing to show yet" maw={640}>
+      Your role has no screens in this version of Kapstone yet. De-identified research views arrive with the
+      outcomes work.
+    </Alert>
+  );
+}
+
+function RequirePermission({ permission, children }: { permission: string; children: React.ReactNode }) {
+  const can = usePermissions();
+  if (!can(permission)) {
+    return (
+      <Alert color="gray" title="Not available" role="alert" maw={640}>
+        Your role does not include this screen.
+      </Alert>
+    );
+  }
+  return <>{children}</>;
+}
+
+function NotFoundPage() {
+  useDocumentTitle('Not found');
+  return (
+    <>
+      <DemoBanner />
+      <Container size="sm" py="xl" component="main" id="main-content">
+        <Stack>
+          <Title order={1} size="h2">
+            Page not found
+          </Title>
+          <Anchor component={Link} to="/">
+            Go to the start page
+          </Anchor>
+        </Stack>
+      </Container>
+    </>
+  );
+}
+
+function LoginScreen() {
+  return (
+    <>
+      <DemoBanner />
+      <LoginPage />
+    </>
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <>
+      <SessionEndedListener />
+      <Routes>
+        <Route path="/login" element={<LoginScreen />} />
+        <Route element={<RequireSession kind="staff" />}>
+          <Route element={<StaffShell />}>
+            <Route
+              path="/patients"
+              element={
+                <RequirePermission permission="patient.read">
+                  <PatientListPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/patients/new"
+              element={
+                <RequirePermission permission="patient.create">
+                  <RegisterPatientPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/patients/:patientId"
+              element={
+                <RequirePermission permission="patient.read">
+                  <PatientChartPage />
+                </RequirePermission>
+              }
+            />
+            <Route path="/audit" element={<AuditPage />} />
+          </Route>
+        </Route>
+        <Route element={<RequireSession kind="patient" />}>
+          <Route element={<PortalShell />}>
+            <Route path="/portal" element={<PortalHome />} />
+          </Route>
+        </Route>
+        <Route element={<RequireSession />}>
+          <Route path="/" element={<Home />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconLogout, IconShieldSearch, IconUsers } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
+import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
+import { PatientSearchProvider } from '../features/patients/patient-search-state.tsx';
+import { DemoBanner, useDemoMode } from './demo-banner.tsx';
+import { IdleTimeoutWatcher } from './idle-timeout-watcher.tsx';
+import { roleLabel } from './role-labels.ts';
+import { useSignOutAndLeave } from './sign-out.ts';
+
+interface NavigationEntry {
+  to: string;
+  label: string;
+  icon: ReactNode;
+  /** Shown when the session holds any of these permissions (the server decides; the UI only hides). */
+  anyOf: string[];
+}
+
+export const staffNavigation: NavigationEntry[] = [
+  { to: '/patients', label: 'Patients', icon: <IconUsers size={18} aria-hidden />, anyOf: ['patient.read'] },
+  {
+    to: '/audit',
+    label: 'Audit trail',
+    icon: <IconShieldSearch size={18} aria-hidden />,
+    anyOf: ['audit.read', 'break-glass.review'],
+  },
+];
+
+function SignedInUser() {
+  const session = useSignedInSession();
+  return (
+    <Stack gap={0} align="flex-end" visibleFrom="xs">
+      <Text size="sm" fw={600} data-testid="signed-in-user">
+        {session.user.displayName}
+      </Text>
+      <Group gap={4} aria-label="Your roles">
+        {session.roles.map((role) => (
+          <Badge key={role} size="xs" variant="light">
+            {roleLabel(role)}
+          </Badge>
+        ))}
+      </Group>
+    </Stack>
+  );
+}
+
+export function StaffShell() {
+  const session = useSignedInSession();
+  const can = usePermissions();
+  const demo = useDemoMode();
+  const signOut = useSignOutAndLeave();
+  const [navOpened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  const bannerHeight = demo ? 28 : 0;
+  const entries = staffNavigation.filter((entry) => entry.anyOf.some((permission) => can(permission)));
+
+  return (
+    <PatientSearchProvider>
+      <a className="skip-link" href="#main-content">
+        Skip to main content
+      </a>
+      <AppShell
+        header={{ height: 60 + bannerHeight }}
+        navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+        padding="md"
+      >
+        <AppShell.Header>
+          <DemoBanner />
+          <Group h={60} px="md" justify="space-between" wrap="nowrap">
+            <Group gap="sm" wrap="nowrap">
+              <Burger
+                opened={navOpened}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+              />
+              <div>
+                <Text size="xs" c="dimmed" fw={600} lh={1.1}>
+                  Kapstone
+                </Text>
+                <Title order={2} size="h5" lh={1.2} data-testid="clinic-name">
+                  {session.clinic.name}
+                </Title>
+              </div>
+            </Group>
+            <Group gap="md" wrap="nowrap">
+              <SignedInUser />
+              <Button
+                variant="default"
+                size="xs"
+                leftSection={<IconLogout size={16} aria-hidden />}
+                onClick={signOut}
+              >
+                Sign out
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+          {entries.map((entry) => (
+            <NavLink
+              key={entry.to}
+              component={RouterNavLink}
+              to={entry.to}
+              label={entry.label}
+              leftSection={entry.icon}
+              active={location.pathname === entry.to || location.pathname.startsWith(`${entry.to}/`)}
+              onClick={close}
+            />
+          ))}
+        </AppShell.Navbar>
+        <AppShell.Main id="main-content" tabIndex={-1}>
+          <Outlet />
+        </AppShell.Main>
+      </AppShell>
+      <IdleTimeoutWatcher onSignOut={signOut} />
+    </PatientSearchProvider>
+  );
+}
