@@ -69,29 +69,25 @@ export async function generatePractice(
     const clinicId = randomUUID();
     const prescriberId = randomUUID();
     const prescriberEmail = `prescriber-${c}-${clinicId.slice(0, 8)}@bench.example`;
-    await db
-      .insert(clinic)
-      .values({
-        id: clinicId,
-        slug: `bench-${clinicId.slice(0, 8)}`,
-        name: `Bench clinic ${c}`,
-        timeZone: 'UTC',
-        demo: false,
-        settings: { mfaRequired: false, careScope: 'care-team' },
-        createdAt: now,
-      });
-    await db
-      .insert(userAccount)
-      .values({
-        id: prescriberId,
-        clinicId,
-        email: prescriberEmail,
-        displayName: 'Bench Prescriber',
-        kind: 'staff',
-        passwordHash,
-        passwordChangedAt: now,
-        createdAt: now,
-      });
+    await db.insert(clinic).values({
+      id: clinicId,
+      slug: `bench-${clinicId.slice(0, 8)}`,
+      name: `Bench clinic ${c}`,
+      timeZone: 'UTC',
+      demo: false,
+      settings: { mfaRequired: false, careScope: 'care-team' },
+      createdAt: now,
+    });
+    await db.insert(userAccount).values({
+      id: prescriberId,
+      clinicId,
+      email: prescriberEmail,
+      displayName: 'Bench Prescriber',
+      kind: 'staff',
+      passwordHash,
+      passwordChangedAt: now,
+      createdAt: now,
+    });
     await db
       .insert(roleAssignment)
       .values({ clinicId, userId: prescriberId, role: 'prescriber', grantedAt: now });
@@ -119,29 +115,25 @@ export async function generatePractice(
       });
       await db.insert(patient).values(batch);
       const recorded = { clinicId, recordedAt: now, recordedBy: prescriberId };
-      await db
-        .insert(patientCondition)
-        .values(
-          batch.map((p) => ({
-            id: randomUUID(),
-            patientId: p.id,
-            ...recorded,
-            icd10: 'F33.2',
-            description: 'Major depressive disorder, recurrent severe without psychotic features',
-          })),
-        );
-      await db
-        .insert(patientMedication)
-        .values(
-          batch.map((p) => ({
-            id: randomUUID(),
-            patientId: p.id,
-            ...recorded,
-            name: 'Sertraline',
-            rxnorm: '36437',
-            dose: '100 mg',
-          })),
-        );
+      await db.insert(patientCondition).values(
+        batch.map((p) => ({
+          id: randomUUID(),
+          patientId: p.id,
+          ...recorded,
+          icd10: 'F33.2',
+          description: 'Major depressive disorder, recurrent severe without psychotic features',
+        })),
+      );
+      await db.insert(patientMedication).values(
+        batch.map((p) => ({
+          id: randomUUID(),
+          patientId: p.id,
+          ...recorded,
+          name: 'Sertraline',
+          rxnorm: '36437',
+          dose: '100 mg',
+        })),
+      );
       await db
         .insert(patientAllergy)
         .values(
@@ -149,17 +141,15 @@ export async function generatePractice(
             .filter((_, k) => k % 4 === 0)
             .map((p) => ({ id: randomUUID(), patientId: p.id, ...recorded, substance: 'Penicillin' })),
         );
-      await db
-        .insert(careTeamMember)
-        .values(
-          batch.map((p) => ({
-            clinicId,
-            patientId: p.id,
-            userId: prescriberId,
-            role: 'prescriber',
-            assignedAt: now,
-          })),
-        );
+      await db.insert(careTeamMember).values(
+        batch.map((p) => ({
+          clinicId,
+          patientId: p.id,
+          userId: prescriberId,
+          role: 'prescriber',
+          assignedAt: now,
+        })),
+      );
       patientIds.push(...batch.map((p) => p.id));
     }
     result.clinics.push({ id: clinicId, prescriberEmail, patientIds });
