@@ -80,9 +80,10 @@ describe('foundation journey', () => {
     await screenshot(page, 'foundation-chart-after-edit');
 
     // Nothing of the patient is kept in browser storage.
-    const stored = await page.evaluate(
-      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
-    );
+    const stored = await page.evaluate(() => {
+      const w = globalThis as unknown as { localStorage: object; sessionStorage: object };
+      return JSON.stringify({ ...w.localStorage }) + JSON.stringify({ ...w.sessionStorage });
+    });
     expect(stored).not.toContain('010-4242');
     expect(stored).not.toContain(familyName);
 
@@ -111,8 +112,10 @@ describe('foundation journey', () => {
     await signIn('admin@summit.demo');
     await page.getByRole('link', { name: 'Audit trail' }).waitFor();
     const summitPatientId = await page.evaluate(async () => {
-      const events = await (await fetch('/api/v1/audit-events?action=patient.read')).json();
-      return events.items[0].patient.id as string;
+      const events = (await (await fetch('/api/v1/audit-events?action=patient.read')).json()) as {
+        items: { patient: { id: string } }[];
+      };
+      return events.items[0]!.patient.id;
     });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
