@@ -1,4 +1,5 @@
 import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -55,6 +56,7 @@ export function SessionEndedListener() {
     () =>
       onSessionEnded(() => {
         rememberCsrfToken(null);
+        notifications.clean();
         queryClient.clear();
         queryClient.setQueryData(sessionKey, null);
         if (onLoginPage) return;

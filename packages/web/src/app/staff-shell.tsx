@@ -63,7 +63,7 @@ export function StaffShell() {
       </a>
       <AppShell
         header={{ height: 60 + bannerHeight }}
-        navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+        navbar={{ width: 210, breakpoint: 'md', collapsed: { mobile: !navOpened } }}
         padding="md"
       >
         <AppShell.Header>
@@ -73,7 +73,7 @@ export function StaffShell() {
               <Burger
                 opened={navOpened}
                 onClick={toggle}
-                hiddenFrom="sm"
+                hiddenFrom="md"
                 size="sm"
                 aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
               />

@@ -95,8 +95,8 @@ export function AuditEventsTable({
               <Table.Td>
                 <Text size="xs">{event.resourceType}</Text>
                 {event.resourceId && (
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {event.resourceId}
+                  <Text size="xs" c="dimmed" ff="monospace" title={event.resourceId}>
+                    {event.resourceId.slice(0, 8)}
                   </Text>
                 )}
               </Table.Td>
@@ -108,8 +108,8 @@ export function AuditEventsTable({
               <Table.Td>
                 <Text size="xs">{event.ip ?? '—'}</Text>
                 {event.requestId && (
-                  <Text size="xs" c="dimmed" ff="monospace" title="Request id">
-                    {event.requestId}
+                  <Text size="xs" c="dimmed" ff="monospace" title={`Request id ${event.requestId}`}>
+                    {event.requestId.slice(0, 8)}
                   </Text>
                 )}
               </Table.Td>

@@ -1,3 +1,4 @@
+import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import {
@@ -124,6 +125,8 @@ export function useSignOut() {
       if (!(error instanceof ApiProblem)) throw error;
     } finally {
       rememberCsrfToken(null);
+      // Toasts can name what was just done to a chart; they go with the session.
+      notifications.clean();
       queryClient.clear();
       queryClient.setQueryData(sessionKey, null);
     }

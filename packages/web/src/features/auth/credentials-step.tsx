@@ -71,6 +71,8 @@ export function CredentialsStep({
           label="Password"
           autoComplete="current-password"
           required
+          // Kept free of the word "password" so the field is the only match for the label "Password".
+          visibilityToggleButtonProps={{ 'aria-label': 'Show or hide what you typed' }}
           value={password}
           onChange={(event) => onPasswordChange(event.currentTarget.value)}
         />

@@ -94,7 +94,7 @@ export function LoginPage() {
 
   return (
     <Container size={showDemo ? 'lg' : 'xs'} py="xl" component="main" id="main-content">
-      <SimpleGrid cols={{ base: 1, md: showDemo ? 2 : 1 }} spacing="xl">
+      <SimpleGrid cols={{ base: 1, md: showDemo ? 2 : 1 }} spacing="xl" style={{ alignItems: 'start' }}>
         <Paper withBorder shadow="sm" p="xl" radius="md">
           <Stack gap="md">
             <Box>

@@ -36,7 +36,7 @@ export function ChartHeader({ patient }: { patient: Patient }) {
             )}
           </div>
           <Group gap="xs">
-            {!patient.inCareTeam && (
+            {!patient.inCareTeam && can('patient.break-glass') && (
               <Badge color="orange" variant="light">
                 Outside your care team
               </Badge>

@@ -31,7 +31,14 @@ export function PatientListPage() {
           </Button>
         )}
       </Group>
-      <PatientSearchForm initial={filters} onSearch={setFilters} />
+      <PatientSearchForm
+        initial={filters}
+        onSearch={(next) => {
+          // Searching again for the same thing means "refresh", not "nothing to do".
+          if (JSON.stringify(next) === JSON.stringify(filters)) void results.refetch();
+          else setFilters(next);
+        }}
+      />
       {results.isPending && (
         <Center py="lg">
           <Loader aria-label="Searching patients" />
@@ -47,7 +54,11 @@ export function PatientListPage() {
               : `Showing ${patients.length} patient${patients.length === 1 ? '' : 's'}${results.hasNextPage ? ' (more available)' : ''}.`}
           </Text>
           {patients.length > 0 && (
-            <PatientTable patients={patients} today={todayIn(session.clinic.timeZone)} />
+            <PatientTable
+              patients={patients}
+              today={todayIn(session.clinic.timeZone)}
+              markOutsideCareTeam={can('patient.break-glass')}
+            />
           )}
           {results.hasNextPage && (
             <Group justify="center">

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Table } from '@mantine/core';
+import { Anchor, Badge, Table, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import type { PatientSummary } from '../../api/types.ts';
 import { ageOn, formatDate, listName, sexAtBirthLabels } from './patient-format.ts';
@@ -6,10 +6,15 @@ import { ageOn, formatDate, listName, sexAtBirthLabels } from './patient-format.
 interface PatientTableProps {
   patients: PatientSummary[];
   today: string;
+  /**
+   * Only roles bound to the care team (those that may break the glass) need the marker: front desk and
+   * admins see demographics clinic-wide, so for them "outside your care team" would mark every row.
+   */
+  markOutsideCareTeam: boolean;
 }
 
 /** Each name is a link, so the list works by Tab and Enter like any page of links. */
-export function PatientTable({ patients, today }: PatientTableProps) {
+export function PatientTable({ patients, today, markOutsideCareTeam }: PatientTableProps) {
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped highlightOnHover aria-label="Patients" data-testid="patient-table">
@@ -19,7 +24,7 @@ export function PatientTable({ patients, today }: PatientTableProps) {
             <Table.Th scope="col">MRN</Table.Th>
             <Table.Th scope="col">Date of birth</Table.Th>
             <Table.Th scope="col">Sex at birth</Table.Th>
-            <Table.Th scope="col">Care team</Table.Th>
+            {markOutsideCareTeam && <Table.Th scope="col">Care team</Table.Th>}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -39,15 +44,17 @@ export function PatientTable({ patients, today }: PatientTableProps) {
                   {age !== null ? ` (${age} y)` : ''}
                 </Table.Td>
                 <Table.Td>{sexAtBirthLabels[patient.sexAtBirth] ?? patient.sexAtBirth}</Table.Td>
-                <Table.Td>
-                  {patient.inCareTeam ? (
-                    'Yes'
-                  ) : (
-                    <Badge color="orange" variant="light" size="sm">
-                      Outside your care team
-                    </Badge>
-                  )}
-                </Table.Td>
+                {markOutsideCareTeam && (
+                  <Table.Td>
+                    {patient.inCareTeam ? (
+                      'Yes'
+                    ) : (
+                      <Badge color="orange" variant="light" size="sm">
+                        Outside<VisuallyHidden> your care team</VisuallyHidden>
+                      </Badge>
+                    )}
+                  </Table.Td>
+                )}
               </Table.Tr>
             );
           })}
