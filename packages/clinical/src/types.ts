@@ -76,7 +76,11 @@ export interface InstrumentScore {
   subscales?: Record<string, number>;
 }
 
-export type ScoreContext = { sex?: Sex };
+export type ScoreContext = {
+  sex?: Sex;
+  /** Clinic overrides of cut-offs the reference leaves to the site (PCL-5: 31–33). */
+  cutoffs?: { pcl5?: number };
+};
 
 export interface ChangeClassification {
   change: number;
