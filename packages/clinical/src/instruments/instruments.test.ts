@@ -236,18 +236,19 @@ describe('C-SSRS screener triage', () => {
 
 describe('every instrument', () => {
   const ids = Object.keys(instruments) as InstrumentId[];
-  const validAnswers = (id: InstrumentId, allowNull: boolean) =>
+  const options = (id: InstrumentId, i: number) => instruments[id].items[i]!.options.map((o) => o.score);
+  /** Any complete, valid answer array for the instrument. */
+  const fullAnswers = (id: InstrumentId): fc.Arbitrary<number[]> =>
+    fc.tuple(...instruments[id].items.map((_, i) => fc.constantFrom(...options(id, i))));
+  /** Any valid answer array, some items skipped (null). */
+  const partialAnswers = (id: InstrumentId): fc.Arbitrary<(number | null)[]> =>
     fc.tuple(
-      ...instruments[id].items.map((item) =>
-        allowNull
-          ? fc.option(fc.constantFrom(...item.options.map((o) => o.score)), { nil: null })
-          : fc.constantFrom(...item.options.map((o) => o.score)),
-      ),
+      ...instruments[id].items.map((_, i) => fc.option(fc.constantFrom(...options(id, i)), { nil: null })),
     );
 
   it.each(ids)('%s never throws on any valid answers, incomplete ones included', (id) => {
     fc.assert(
-      fc.property(validAnswers(id, true), (answers) => {
+      fc.property(partialAnswers(id), (answers) => {
         const score = scoreInstrument(id, answers);
         expect(score.instrument).toBe(id);
         if (!score.complete) expect(score.total).toBeNull();
@@ -260,7 +261,7 @@ describe('every instrument', () => {
   it.each(plainSums)('%s total equals the sum of its items', (id) => {
     fc.assert(
       fc.property(
-        validAnswers(id, false),
+        fullAnswers(id),
         (answers) => scoreInstrument(id, answers).total === answers.reduce((a, b) => a + b, 0),
       ),
     );
@@ -268,7 +269,7 @@ describe('every instrument', () => {
   it('PHQ-9 total equals the sum of items 1–9', () => {
     fc.assert(
       fc.property(
-        validAnswers('phq9', false),
+        fullAnswers('phq9'),
         (answers) =>
           scoreInstrument('phq9', answers).total === answers.slice(0, 9).reduce((a, b) => a + b, 0),
       ),
@@ -297,7 +298,7 @@ describe('every instrument', () => {
       const skip = (i: number) =>
         (id === 'dast10' && i === 2) || (id === 'mdq' && i >= 13) || (id === 'cssrs-screener' && i === 6);
       fc.assert(
-        fc.property(validAnswers(id, false), fc.nat(), (answers, pick) => {
+        fc.property(fullAnswers(id), fc.nat(), (answers, pick) => {
           const i = pick % answers.length;
           const options = instruments[id].items[i]!.options.map((o) => o.score);
           const higher = options.filter((s) => s > answers[i]!);
