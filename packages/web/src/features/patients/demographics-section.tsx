@@ -2,7 +2,7 @@ import { Alert, Button, DataList, Group, Stack, Text, Title } from '@mantine/cor
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconEdit } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { isProblem, problemMessage } from '../../api/client.ts';
 import type { Patient } from '../../api/types.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
@@ -77,6 +77,14 @@ function DemographicsEditor({ patient, onDone }: DemographicsEditorProps) {
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
+  const messageRef = useRef<HTMLDivElement>(null);
+
+  // The Save button sits below a long form: bring the outcome to the person instead of leaving it off-screen.
+  useEffect(() => {
+    if (!conflict && !notice) return;
+    messageRef.current?.scrollIntoView({ block: 'center' });
+    messageRef.current?.focus();
+  }, [conflict, notice]);
 
   const save = useMutation({
     mutationFn: (changes: ReturnType<typeof changedDemographics>) =>
@@ -134,6 +142,8 @@ function DemographicsEditor({ patient, onDone }: DemographicsEditorProps) {
       <Stack gap="md">
         {conflict && (
           <Alert
+            ref={messageRef}
+            tabIndex={-1}
             color="orange"
             icon={<IconAlertTriangle aria-hidden />}
             role="alert"
@@ -149,7 +159,12 @@ function DemographicsEditor({ patient, onDone }: DemographicsEditorProps) {
           </Alert>
         )}
         {notice && !conflict && (
-          <Alert color={notice === 'Nothing has changed.' ? 'blue' : 'red'} role="alert">
+          <Alert
+            ref={messageRef}
+            tabIndex={-1}
+            color={notice === 'Nothing has changed.' ? 'blue' : 'red'}
+            role="alert"
+          >
             {notice}
           </Alert>
         )}

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Group, Stack, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiProblem, problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
@@ -26,6 +26,13 @@ export function RegisterPatientPage() {
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!notice) return;
+    noticeRef.current?.scrollIntoView({ block: 'center' });
+    noticeRef.current?.focus();
+  }, [notice]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -61,7 +68,7 @@ export function RegisterPatientPage() {
           Register patient
         </Title>
         {notice && (
-          <Alert color="red" role="alert">
+          <Alert ref={noticeRef} tabIndex={-1} color="red" role="alert">
             {notice}
           </Alert>
         )}
