@@ -105,6 +105,8 @@ export interface EligibilityProfile {
   product: Product;
   conditions: { icd10: string }[];
   medications: { name: string; rxnorm?: string; dailyDoseMg?: number }[];
+  /** Recorded allergies (for hypersensitivity to ketamine). */
+  allergies?: { substance: string }[];
   pregnant?: boolean;
   breastfeeding?: boolean;
   vitals?: { systolic: number; diastolic: number; heartRate?: number; spo2?: number };
