@@ -1,4 +1,4 @@
-import { Autocomplete, Button, Group, TextInput } from '@mantine/core';
+import { Button, Group, TextInput } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { type FormEvent, useEffect, useState } from 'react';
 import type { AuditFilters } from '../../api/types.ts';
@@ -95,13 +95,20 @@ export function AuditFiltersForm({ filters, onApply }: AuditFiltersFormProps) {
             style={{ flex: '1 1 260px' }}
             autoComplete="off"
           />
-          <Autocomplete
+          {/* A native datalist: suggestions without a second element labelled "Action" (a combobox listbox). */}
+          <TextInput
             label="Action"
-            data={knownActions}
+            list="audit-action-suggestions"
             value={draft.action}
-            onChange={(value) => set('action', value)}
+            onChange={(event) => set('action', event.currentTarget.value)}
             style={{ flex: '1 1 180px' }}
+            autoComplete="off"
           />
+          <datalist id="audit-action-suggestions">
+            {knownActions.map((action) => (
+              <option key={action} value={action} />
+            ))}
+          </datalist>
           <DateInput
             label="From date"
             placeholder="YYYY-MM-DD"
