@@ -5,5 +5,11 @@ export default defineConfig({
     name: 'clinical',
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    coverage: {
+      provider: 'v8',
+      include: ['packages/clinical/src/**/*.ts'],
+      exclude: ['**/*.test.ts', 'packages/clinical/src/types.ts'],
+      reporter: ['text-summary', 'text'],
+    },
   },
 });

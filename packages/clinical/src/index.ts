@@ -1,7 +1,11 @@
 // @kapstone/clinical: the public API. Pure functions, no I/O, no clock or randomness inside rules.
+
+export * from './catalog.ts';
 export * from './dosing/index.ts';
 export * from './eligibility/index.ts';
+export { icd10InRange, normaliseIcd10 } from './icd10.ts';
 export * from './instruments/index.ts';
+export { classifyMedication, type MedicationClass } from './medications.ts';
 export * from './monitoring/index.ts';
 export * from './outcomes/index.ts';
 export * from './protocols/index.ts';

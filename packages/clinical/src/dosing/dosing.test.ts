@@ -96,6 +96,46 @@ describe('calculateDose (clinical-reference 2)', () => {
       ),
     );
   });
+  it('doses intranasal racemic ketamine in mg without assuming a bioavailability, and honours clinic limits', () => {
+    const plain = calculateDose({ product: 'ketamine-racemic', route: 'intranasal', doseMg: 50 });
+    expect(plain).toMatchObject({ doseMg: 50, level: 'ok' });
+    expect(plain.messages.join(' ')).toMatch(/no fixed bioavailability/);
+    const limits = { ...dosingDefaults(), intranasalRacemic: { warnAboveMg: 60, blockAboveMg: 100 } };
+    expect(
+      calculateDose({ product: 'ketamine-racemic', route: 'intranasal', doseMg: 80 }, limits).level,
+    ).toBe('warning');
+    expect(
+      calculateDose({ product: 'ketamine-racemic', route: 'intranasal', doseMg: 120 }, limits).level,
+    ).toBe('blocked');
+    expect(calculateDose({ product: 'ketamine-racemic', route: 'intranasal' }).level).toBe('blocked');
+  });
+  it('applies a clinic IV hard limit when one is set, and accepts an IV dose given in mg', () => {
+    const limits = {
+      ...dosingDefaults(),
+      iv: { standardMgPerKg: 0.5, warnAboveMgPerKg: 1.0, blockAtOrAboveMgPerKg: 1.5 },
+    };
+    expect(
+      calculateDose({ product: 'ketamine-racemic', route: 'iv', weightKg: 70, mgPerKg: 1.5 }, limits).level,
+    ).toBe('blocked');
+    expect(
+      calculateDose({ product: 'ketamine-racemic', route: 'iv', weightKg: 80, doseMg: 40 }),
+    ).toMatchObject({ mgPerKg: 0.5, level: 'ok' });
+  });
+  it('blocks a non-positive concentration and an esketamine order without a dose', () => {
+    expect(
+      calculateDose({
+        product: 'ketamine-racemic',
+        route: 'im',
+        weightKg: 70,
+        mgPerKg: 0.5,
+        concentrationMgPerMl: 0,
+      }).level,
+    ).toBe('blocked');
+    expect(calculateDose({ product: 'esketamine', route: 'intranasal' }).level).toBe('blocked');
+    expect(calculateDose({ product: 'esketamine', route: 'intranasal', doseMg: 28 }).messages[0]).toMatch(
+      /below the label doses/,
+    );
+  });
   it('cites every dosing rule', () => {
     for (const rule of dosingRules) expect(rule.citation.section).toMatch(/^clinical-reference 2\.\d$/);
   });

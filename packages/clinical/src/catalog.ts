@@ -1,0 +1,19 @@
+import { dosingRules } from './dosing/index.ts';
+import { eligibilityRules } from './eligibility/index.ts';
+import { instrumentRules } from './instruments/index.ts';
+import { monitoringRules } from './monitoring/index.ts';
+import { outcomeRules } from './outcomes/index.ts';
+import { protocolRules } from './protocols/index.ts';
+import type { RuleMetadata } from './types.ts';
+
+/** Every rule, threshold and code of the package with its source: the README and docs are generated from this. */
+export function ruleCatalog(): RuleMetadata[] {
+  return [
+    ...instrumentRules,
+    ...outcomeRules,
+    ...eligibilityRules,
+    ...dosingRules,
+    ...protocolRules,
+    ...monitoringRules,
+  ];
+}
