@@ -1,7 +1,7 @@
 import { instruments, ruleCatalog } from '../src/index.ts';
 
 const evidence = { primary: 'P', secondary: 'S', unconfirmed: 'UNCONFIRMED' } as const;
-const escape = (text: string) => text.replaceAll('|', '\\|');
+const tableCell = (text: string) => text.replaceAll('|', '\\|');
 
 /** The package README, generated from the rules' own metadata so that it cannot drift from the code. */
 export function renderReadme(): string {
@@ -47,7 +47,7 @@ export function renderReadme(): string {
     '|---|---|---|---|---|---|---|',
     ...Object.values(instruments).map(
       (i) =>
-        `| \`${i.id}\` | ${escape(i.name)} | ${i.completedBy} | ${escape(i.recallPeriod)} | ${i.bands.map((b) => `\`${b.id}\``).join(', ')} | ${i.loinc?.panel ?? '—'} / ${i.loinc?.total ?? '—'} | ${escape(i.licence)} |`,
+        `| \`${i.id}\` | ${tableCell(i.name)} | ${i.completedBy} | ${tableCell(i.recallPeriod)} | ${i.bands.map((b) => `\`${b.id}\``).join(', ')} | ${i.loinc?.panel ?? '—'} / ${i.loinc?.total ?? '—'} | ${tableCell(i.licence)} |`,
     ),
     '',
     '## Rules and their sources',
@@ -68,7 +68,7 @@ export function renderReadme(): string {
         ? `\`${rule.setting.key}\` (${rule.setting.default === null ? 'none' : `${rule.setting.default}${rule.setting.unit ? ` ${rule.setting.unit}` : ''}`})`
         : '—';
       lines.push(
-        `| \`${rule.id}\` | ${escape(rule.title)} | ${escape(`${rule.citation.section}: ${rule.citation.source}`)} | ${evidence[rule.citation.evidence]} | ${escape(setting)} |`,
+        `| \`${rule.id}\` | ${tableCell(rule.title)} | ${tableCell(`${rule.citation.section}: ${rule.citation.source}`)} | ${evidence[rule.citation.evidence]} | ${tableCell(setting)} |`,
       );
     }
   }
