@@ -358,108 +358,65 @@ export async function addAllergy(
   return row!;
 }
 
-/** Status changes keep the entry (entered-in-error is a status, not a deletion); one scoped UPDATE. */
-export async function changeConditionStatus(
+const listEntries = {
+  condition: { table: patientCondition, label: 'Condition' },
+  medication: { table: patientMedication, label: 'Medication' },
+  allergy: { table: patientAllergy, label: 'Allergy' },
+} as const;
+type ListEntryKind = keyof typeof listEntries;
+type ListEntryRow<K extends ListEntryKind> = (typeof listEntries)[K]['table']['$inferSelect'];
+
+/**
+ * Status changes keep the entry (entered-in-error is a status, not a deletion). One UPDATE scoped by clinic,
+ * patient and entry id, so another chart's entry cannot be touched whatever id is sent.
+ */
+async function changeEntryStatus<K extends ListEntryKind>(
+  ctx: ServiceContext,
+  kind: K,
+  patientId: string,
+  entryId: string,
+  input: { status: string; note?: string | null },
+): Promise<ListEntryRow<K>> {
+  const access = await requireClinicalAccess(ctx, patientId);
+  // The three list tables share these columns; the status values were checked by the route's schema.
+  const table = listEntries[kind].table as typeof patientCondition;
+  const [row] = await ctx.tx
+    .update(table)
+    .set({
+      status: input.status as (typeof patientCondition.$inferSelect)['status'],
+      statusChangedAt: ctx.clock.now(),
+      statusChangedBy: ctx.actor.userId,
+      ...(input.note !== undefined ? { note: input.note } : {}),
+    })
+    .where(and(eq(table.clinicId, ctx.clinicId), eq(table.patientId, patientId), eq(table.id, entryId)))
+    .returning();
+  if (!row) throw new NotFound(listEntries[kind].label);
+  ctx.audit.record({
+    action: `patient.${kind}.status`,
+    resourceType: kind,
+    resourceId: entryId,
+    patientId,
+    breakGlass: access.breakGlass,
+    detail: { status: input.status },
+  });
+  return row as ListEntryRow<K>;
+}
+
+export const changeConditionStatus = (
   ctx: ServiceContext,
   patientId: string,
-  conditionId: string,
+  id: string,
   input: z.infer<typeof conditionStatusSchema>,
-) {
-  const access = await requireClinicalAccess(ctx, patientId);
-  const [row] = await ctx.tx
-    .update(patientCondition)
-    .set({
-      status: input.status,
-      statusChangedAt: ctx.clock.now(),
-      statusChangedBy: ctx.actor.userId,
-      ...(input.note !== undefined ? { note: input.note } : {}),
-    })
-    .where(
-      and(
-        eq(patientCondition.clinicId, ctx.clinicId),
-        eq(patientCondition.patientId, patientId),
-        eq(patientCondition.id, conditionId),
-      ),
-    )
-    .returning();
-  if (!row) throw new NotFound('Condition');
-  ctx.audit.record({
-    action: 'patient.condition.status',
-    resourceType: 'condition',
-    resourceId: conditionId,
-    patientId,
-    breakGlass: access.breakGlass,
-    detail: { status: input.status },
-  });
-  return row;
-}
-
-export async function changeMedicationStatus(
+) => changeEntryStatus(ctx, 'condition', patientId, id, input);
+export const changeMedicationStatus = (
   ctx: ServiceContext,
   patientId: string,
-  medicationId: string,
+  id: string,
   input: z.infer<typeof medicationStatusSchema>,
-) {
-  const access = await requireClinicalAccess(ctx, patientId);
-  const [row] = await ctx.tx
-    .update(patientMedication)
-    .set({
-      status: input.status,
-      statusChangedAt: ctx.clock.now(),
-      statusChangedBy: ctx.actor.userId,
-      ...(input.note !== undefined ? { note: input.note } : {}),
-    })
-    .where(
-      and(
-        eq(patientMedication.clinicId, ctx.clinicId),
-        eq(patientMedication.patientId, patientId),
-        eq(patientMedication.id, medicationId),
-      ),
-    )
-    .returning();
-  if (!row) throw new NotFound('Medication');
-  ctx.audit.record({
-    action: 'patient.medication.status',
-    resourceType: 'medication',
-    resourceId: medicationId,
-    patientId,
-    breakGlass: access.breakGlass,
-    detail: { status: input.status },
-  });
-  return row;
-}
-
-export async function changeAllergyStatus(
+) => changeEntryStatus(ctx, 'medication', patientId, id, input);
+export const changeAllergyStatus = (
   ctx: ServiceContext,
   patientId: string,
-  allergyId: string,
+  id: string,
   input: z.infer<typeof allergyStatusSchema>,
-) {
-  const access = await requireClinicalAccess(ctx, patientId);
-  const [row] = await ctx.tx
-    .update(patientAllergy)
-    .set({
-      status: input.status,
-      statusChangedAt: ctx.clock.now(),
-      statusChangedBy: ctx.actor.userId,
-      ...(input.note !== undefined ? { note: input.note } : {}),
-    })
-    .where(
-      and(
-        eq(patientAllergy.clinicId, ctx.clinicId),
-        eq(patientAllergy.patientId, patientId),
-        eq(patientAllergy.id, allergyId),
-      ),
-    )
-    .returning();
-  if (!row) throw new NotFound('Allergy');
-  ctx.audit.record({
-    action: 'patient.allergy.status',
-    resourceType: 'allergy',
-    resourceId: allergyId,
-    patientId,
-    breakGlass: access.breakGlass,
-    detail: { status: input.status },
-  });
-  return row;
-}
+) => changeEntryStatus(ctx, 'allergy', patientId, id, input);
