@@ -8,6 +8,8 @@ export interface GrantedChartAccess {
   level: Exclude<ChartAccess, 'none'>;
   /** The access rests on a break-glass grant rather than the care team: audited as such. */
   breakGlass: boolean;
+  /** The actor is on the patient's care team. */
+  inCareTeam: boolean;
 }
 
 interface ChartFactsRow {
@@ -43,7 +45,7 @@ export async function assertChartAccess(ctx: ServiceContext, patientId: string):
       breakGlassActive: false,
       ownRecord: false,
     }) === level;
-  return { level, breakGlass: facts.break_glass && !coveredWithoutGrant };
+  return { level, breakGlass: facts.break_glass && !coveredWithoutGrant, inCareTeam: facts.in_care_team };
 }
 
 async function loadChartFacts(

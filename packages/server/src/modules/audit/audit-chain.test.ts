@@ -96,6 +96,28 @@ describe('audit chain', () => {
     expect((await verifyAuditChain(database.db, clinic.id)).ok).toBe(true);
   });
 
+  it('hashes non-ASCII content the same way in the database and in the verifier', async () => {
+    const clinic = await createClinic(database.db);
+    await database.db.transaction((tx) =>
+      appendAuditEvents(
+        tx,
+        clinic.id,
+        null,
+        [
+          {
+            action: 'patient.read',
+            resourceType: 'patient',
+            detail: { field: 'apellido', note: 'Núñez – “ok” ✓ 患者', n: 1.5 },
+          },
+          { action: 'x', resourceType: 'y', detail: { quote: 'a"b\\c\nnext' } },
+        ],
+        { requestId: 'r', ip: '::1', userAgent: 'Mozilla/5.0 (X11; Linux) – ü' },
+        new Date('2026-02-02T02:02:02.123Z'),
+      ),
+    );
+    expect(await verifyAuditChain(database.db, clinic.id)).toMatchObject({ ok: true, events: 2 });
+  });
+
   it('rejects UPDATE, DELETE and TRUNCATE of audit events in the database itself', async () => {
     const clinicId = await clinicWithEvents(1);
     expect(

@@ -38,10 +38,10 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function hashAuditEvent(event: Omit<SealedAuditEvent, 'hash'>): string {
-  const content = canonicalJson({
+/** The event's content, without its place in the chain: canonical JSON of every recorded field. */
+export function auditEventContent(event: Omit<SealedAuditEvent, 'hash' | 'sequence' | 'prevHash'>): string {
+  return canonicalJson({
     clinicId: event.clinicId,
-    sequence: event.sequence,
     id: event.id,
     occurredAt: event.occurredAt.toISOString(),
     actorId: event.actorId,
@@ -56,9 +56,17 @@ export function hashAuditEvent(event: Omit<SealedAuditEvent, 'hash'>): string {
     ip: event.ip,
     userAgent: event.userAgent,
     detail: event.detail,
-    prevHash: event.prevHash,
   });
-  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * SHA-256 (hex) of `content \n sequence \n prevHash`. The database computes the same with its built-in
+ * sha256() when it appends (see appendAuditEvents); the verifier recomputes it here.
+ */
+export function hashAuditEvent(event: Omit<SealedAuditEvent, 'hash'>): string {
+  return createHash('sha256')
+    .update(`${auditEventContent(event)}\n${event.sequence}\n${event.prevHash}`)
+    .digest('hex');
 }
 
 /** The role an actor acted under, as one string ('prescriber', 'nurse+admin', 'patient'). */
@@ -68,9 +76,10 @@ export function actingRole(actor: Actor | null): string | null {
 }
 
 /**
- * Appends events to a clinic's chain inside the caller's transaction. The chain head row is locked
- * (SELECT ... FOR UPDATE) only here, at the end of a unit of work, so concurrent requests of a clinic
- * wait for each other only for this insert and their commit, not for their whole work.
+ * Appends events to a clinic's chain inside the caller's transaction, one statement per event: the statement
+ * locks the clinic's chain head, computes the sequence and the hash (PostgreSQL's built-in sha256) from it,
+ * inserts the event and moves the head. The lock is taken at the end of a unit of work and held only for
+ * this statement and the commit, so concurrent requests of a clinic wait for each other only that long.
  */
 export async function appendAuditEvents(
   tx: Transaction,
@@ -79,24 +88,10 @@ export async function appendAuditEvents(
   entries: readonly AuditEntry[],
   request: RequestMeta,
   occurredAt: Date,
-): Promise<SealedAuditEvent[]> {
-  if (entries.length === 0) return [];
-  await tx.execute(sql`
-    INSERT INTO audit_chain_head (clinic_id, last_sequence, last_hash)
-    VALUES (${clinicId}, 0, ${genesisHash}) ON CONFLICT (clinic_id) DO NOTHING`);
-  const [head] = await tx
-    .select()
-    .from(auditChainHead)
-    .where(eq(auditChainHead.clinicId, clinicId))
-    .for('update');
-  if (!head) throw new Error('audit chain head missing after upsert');
-  let sequence = head.lastSequence;
-  let prevHash = head.lastHash;
-  const sealed: SealedAuditEvent[] = entries.map((entry) => {
-    sequence += 1;
-    const unsealed: Omit<SealedAuditEvent, 'hash'> = {
+): Promise<void> {
+  for (const entry of entries) {
+    const event = {
       clinicId,
-      sequence,
       id: randomUUID(),
       occurredAt,
       actorId: actor?.userId ?? null,
@@ -105,24 +100,41 @@ export async function appendAuditEvents(
       resourceType: entry.resourceType,
       resourceId: entry.resourceId ?? null,
       patientId: entry.patientId ?? null,
-      outcome: entry.outcome ?? 'success',
+      outcome: entry.outcome ?? ('success' as const),
       breakGlass: entry.breakGlass ?? false,
       requestId: request.requestId,
       ip: request.ip,
       userAgent: request.userAgent,
       detail: entry.detail ?? null,
-      prevHash,
     };
-    const event = { ...unsealed, hash: hashAuditEvent(unsealed) };
-    prevHash = event.hash;
-    return event;
-  });
-  await tx.insert(auditEvent).values(sealed);
-  await tx
-    .update(auditChainHead)
-    .set({ lastSequence: sequence, lastHash: prevHash })
-    .where(eq(auditChainHead.clinicId, clinicId));
-  return sealed;
+    const append = () =>
+      tx.execute(sql`
+        WITH head AS (
+          SELECT last_sequence, last_hash FROM audit_chain_head WHERE clinic_id = ${clinicId} FOR UPDATE
+        ), appended AS (
+          INSERT INTO audit_event (clinic_id, sequence, id, occurred_at, actor_id, actor_role, action, resource_type,
+            resource_id, patient_id, outcome, break_glass, request_id, ip, user_agent, detail, prev_hash, hash)
+          SELECT ${clinicId}, head.last_sequence + 1, ${event.id}, ${occurredAt.toISOString()}, ${event.actorId},
+            ${event.actorRole}, ${event.action}, ${event.resourceType}, ${event.resourceId}, ${event.patientId},
+            ${event.outcome}, ${event.breakGlass}, ${event.requestId}, ${event.ip}, ${event.userAgent},
+            ${event.detail === null ? null : JSON.stringify(event.detail)}::jsonb, head.last_hash,
+            encode(sha256(convert_to(${auditEventContent(event)} || E'\n' || (head.last_sequence + 1)::text
+              || E'\n' || head.last_hash, 'UTF8')), 'hex')
+          FROM head
+          RETURNING sequence, hash
+        )
+        UPDATE audit_chain_head SET last_sequence = appended.sequence, last_hash = appended.hash
+        FROM appended WHERE audit_chain_head.clinic_id = ${clinicId}
+        RETURNING appended.sequence`);
+    const rowsOf = (result: unknown) => (result as { rows: unknown[] }).rows.length;
+    if (rowsOf(await append()) === 0) {
+      // The clinic's first event: start its chain, then append.
+      await tx.execute(sql`
+        INSERT INTO audit_chain_head (clinic_id, last_sequence, last_hash)
+        VALUES (${clinicId}, 0, ${genesisHash}) ON CONFLICT (clinic_id) DO NOTHING`);
+      if (rowsOf(await append()) !== 1) throw new Error('audit event was not appended');
+    }
+  }
 }
 
 export interface ChainProblem {

@@ -83,12 +83,11 @@ export async function readPatient(ctx: ServiceContext, patientId: string): Promi
   const row = await repo.findById(ctx.tx, ctx.clinicId, patientId);
   if (!row) throw new NotFound('Patient');
   const clinical = access.level === 'clinical';
-  const [conditions, medications, allergies, inCareTeam] = await Promise.all([
-    clinical ? repo.listConditions(ctx.tx, ctx.clinicId, patientId) : [],
-    clinical ? repo.listMedications(ctx.tx, ctx.clinicId, patientId) : [],
-    clinical ? repo.listAllergies(ctx.tx, ctx.clinicId, patientId) : [],
-    repo.isInCareTeam(ctx.tx, ctx.clinicId, patientId, ctx.actor.userId),
-  ]);
+  // One transaction is one connection: its queries run one after another (pg refuses to pipeline them).
+  const conditions = clinical ? await repo.listConditions(ctx.tx, ctx.clinicId, patientId) : [];
+  const medications = clinical ? await repo.listMedications(ctx.tx, ctx.clinicId, patientId) : [];
+  const allergies = clinical ? await repo.listAllergies(ctx.tx, ctx.clinicId, patientId) : [];
+  const inCareTeam = access.inCareTeam;
   ctx.audit.record({
     action: 'patient.read',
     resourceType: 'patient',
@@ -218,7 +217,7 @@ async function readPatientAfterWrite(ctx: ServiceContext, patientId: string): Pr
   const access = await assertChartAccess(ctx, patientId);
   const clinical = access.level === 'clinical';
   return presentPatient(row, {
-    inCareTeam: await repo.isInCareTeam(ctx.tx, ctx.clinicId, patientId, ctx.actor.userId),
+    inCareTeam: access.inCareTeam,
     clinical,
     conditions: clinical ? await repo.listConditions(ctx.tx, ctx.clinicId, patientId) : [],
     medications: clinical ? await repo.listMedications(ctx.tx, ctx.clinicId, patientId) : [],
