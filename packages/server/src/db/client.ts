@@ -37,6 +37,11 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
 
 async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that the server drops (restart, failover, pg_terminate_backend) emits 'error' on the
+  // pool; unhandled, that would crash the process. The pool replaces the connection on the next checkout.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL connection lost while idle: ${error.message}`);
+  });
   // Fail fast at boot with a clear message rather than at the first request.
   const probe = await pool.connect();
   probe.release();
