@@ -39,10 +39,15 @@ describe('configuration from the environment', () => {
     }
   });
 
-  it('refuses to run production on PGlite', () => {
+  it('refuses to run production on PGlite or without a secret key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/production requires PostgreSQL/);
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://k@db/kap' }).env).toBe(
-      'production',
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://k@db/kap' })).toThrow(
+      /KAPSTONE_SECRET_KEY/,
     );
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://k@db/kap', KAPSTONE_SECRET_KEY: key })
+        .env,
+    ).toBe('production');
   });
 });

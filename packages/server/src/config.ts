@@ -26,6 +26,11 @@ const environmentSchema = z.object({
   /** Trust X-Forwarded-* from a reverse proxy (needed for the real client IP and https detection). */
   TRUST_PROXY: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Key for secrets encrypted at rest (TOTP seeds): 32 random bytes, base64. Required in production. */
+  KAPSTONE_SECRET_KEY: z
+    .string()
+    .min(32, 'use 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   /** Where the built web app lives; the server serves it at /. */
   WEB_DIST_DIR: z.string().optional(),
 });
@@ -41,7 +46,12 @@ export interface Config {
   trustProxy: boolean;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   webDistDir: string;
+  /** Key for secrets at rest; a fixed development key outside production (never for real data). */
+  secretKey: string;
 }
+
+/** Outside production, TOTP seeds are still encrypted, under this published key: fine for demos, not for patients. */
+const developmentSecretKey = 'kapstone-development-key-not-for-production-use';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -69,6 +79,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DATABASE_URL: production requires PostgreSQL; the embedded PGlite database is for trying Kapstone, demos, development and tests (see docs/deployment.md)',
     );
   }
+  if (e.NODE_ENV === 'production' && !e.KAPSTONE_SECRET_KEY) {
+    problems.push(
+      'KAPSTONE_SECRET_KEY: required in production (32 random bytes, base64: openssl rand -base64 32)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -81,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve(e.WEB_DIST_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
+    secretKey: e.KAPSTONE_SECRET_KEY ?? developmentSecretKey,
   };
 }

@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.ts';
+import { loadConfig } from '../../config.ts';
 import type { DatabaseHandle } from '../../db/client.ts';
 import { userAccount } from '../../db/schema/index.ts';
+import { SecretBox } from '../../security/secret-box.ts';
 import { currentTotp } from '../../security/totp.ts';
 import { createTestDatabase } from '../../testing/database.ts';
 import {
@@ -221,6 +223,11 @@ describe('multi-factor authentication', () => {
     });
     expect(pending.statusCode).toBe(401);
     const [account] = await database.db.select().from(userAccount).where(eq(userAccount.id, user.id));
+    // The TOTP seed is encrypted at rest: the database never holds the secret the authenticator got.
+    expect(account!.mfaSecret).not.toContain(enrolment.secret);
+    expect(account!.mfaSecret).toMatch(/^v1\./);
+    const seed = new SecretBox(loadConfig({ NODE_ENV: 'test' }).secretKey).open(account!.mfaSecret!);
+    expect(seed).toBe(enrolment.secret);
     const secondSession = { cookie: sessionCookieOf(second), csrfToken: second.json().csrfToken };
     const replay = await as(
       app,
@@ -228,7 +235,7 @@ describe('multi-factor authentication', () => {
     )({
       method: 'POST',
       url: '/api/v1/auth/mfa/verify',
-      payload: { code: currentTotp(account!.mfaSecret!, new Date(clock.now().getTime() - 60_000)) },
+      payload: { code: currentTotp(seed, new Date(clock.now().getTime() - 60_000)) },
     });
     expect(replay.statusCode).toBe(400); // the code of the step used at enrolment cannot be replayed
     const recovery = await as(

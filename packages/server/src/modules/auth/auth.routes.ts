@@ -7,6 +7,7 @@ import { Unauthenticated } from '../../errors.ts';
 import { requestMeta } from '../../http/unit-of-work.ts';
 import { permissionsOf } from '../../security/permissions.ts';
 import { sessionCookie, toActor } from '../../security/plugin.ts';
+import { SecretBox } from '../../security/secret-box.ts';
 import {
   beginMfaEnrolment,
   changePassword,
@@ -70,8 +71,9 @@ const loginResponse = z.discriminatedUnion('status', [
   z.object({ status: z.literal('mfa-enrolment-required'), csrfToken: z.string() }),
 ]);
 
-export function authRoutes(appBase: FastifyInstance, deps: AppDeps): void {
+export function authRoutes(appBase: FastifyInstance, appDeps: AppDeps): void {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
+  const deps = { ...appDeps, secrets: new SecretBox(appDeps.config.secretKey) };
   const setCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(sessionCookie, token, {
       path: '/',

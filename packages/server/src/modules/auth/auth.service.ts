@@ -12,6 +12,7 @@ import {
   minimumPasswordLength,
   verifyPassword,
 } from '../../security/passwords.ts';
+import type { SecretBox } from '../../security/secret-box.ts';
 import {
   acceptTotp,
   newRecoveryCodes,
@@ -41,6 +42,8 @@ export type LoginOutcome =
 interface AuthDeps {
   database: Database;
   clock: Clock;
+  /** Encrypts TOTP seeds at rest. */
+  secrets: SecretBox;
 }
 
 function actorFromAccount(account: typeof userAccount.$inferSelect, sessionId: string): Actor {
@@ -225,7 +228,7 @@ export async function beginMfaEnrolment(
   const secret = newTotpSecret();
   await deps.database
     .update(userAccount)
-    .set({ mfaSecret: secret })
+    .set({ mfaSecret: deps.secrets.seal(secret) })
     .where(eq(userAccount.id, session.user.id));
   return { secret, otpauthUri: totpUri(secret, session.user.email) };
 }
@@ -239,7 +242,7 @@ export async function confirmMfaEnrolment(
   const now = deps.clock.now();
   const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, session.user.id));
   if (!account?.mfaSecret || account.mfaEnrolledAt) throw new Invalid('Start the enrolment first.');
-  const step = acceptTotp(account.mfaSecret, code, now, account.mfaLastStep);
+  const step = acceptTotp(deps.secrets.open(account.mfaSecret), code, now, account.mfaLastStep);
   if (step === null)
     throw new Invalid('The code is not valid.', [{ path: 'code', message: 'The code is not valid.' }]);
   const recoveryCodes = newRecoveryCodes();
@@ -278,7 +281,7 @@ export async function verifyMfa(
   const trimmed = code.trim();
   const method = await deps.database.transaction(async (tx) => {
     let accepted: 'totp' | 'recovery-code' | null = null;
-    const step = acceptTotp(account.mfaSecret!, trimmed, now, account.mfaLastStep);
+    const step = acceptTotp(deps.secrets.open(account.mfaSecret!), trimmed, now, account.mfaLastStep);
     if (step !== null) {
       await tx.update(userAccount).set({ mfaLastStep: step }).where(eq(userAccount.id, account.id));
       accepted = 'totp';
