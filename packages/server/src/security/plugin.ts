@@ -73,6 +73,8 @@ async function securityPlugin(app: FastifyInstance, deps: AppDeps): Promise<void
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Static files and the app shell need no session: no database round trip for them.
+    if (!request.url.startsWith('/api/')) return;
     const token = request.cookies[sessionCookie];
     if (!token || token.length > 128) return;
     const session = await findSessionByToken(deps.database, token);
