@@ -117,7 +117,8 @@ describe('the permission matrix', () => {
 
   it('never lets a researcher reach identities, whatever else the matrix grows', () => {
     const identifying = permissions.filter(
-      (p) => p.startsWith('patient.') || p === 'audit.read' || p === 'break-glass.review' || p === 'portal.self',
+      (p) =>
+        p.startsWith('patient.') || p === 'audit.read' || p === 'break-glass.review' || p === 'portal.self',
     );
     expect(identifying.length).toBeGreaterThan(5);
     for (const permission of identifying) expect(hasPermission(staff('researcher'), permission)).toBe(false);
@@ -195,7 +196,6 @@ describe('chart access policy', () => {
   it('shows nothing of another clinic’s chart to anyone, break-glass or care team notwithstanding', () => {
     const everyone = [...roles.map((role) => staff(role)), staff(...roles), patientActor];
     for (const actor of everyone)
-      for (const facts of allFacts())
-        if (!facts.sameClinic) expect(chartAccess(actor, facts)).toBe('none');
+      for (const facts of allFacts()) if (!facts.sameClinic) expect(chartAccess(actor, facts)).toBe('none');
   });
 });
