@@ -30,6 +30,12 @@ declare module 'fastify' {
     public?: boolean;
     /** Reachable by a session that has passed the password but not yet the second factor. */
     allowMfaPending?: boolean;
+    /**
+     * The route does not act on the session the cookie carries, it replaces it (sign-in): the cookie is not
+     * resolved and no CSRF token is asked. Without this, a browser reloaded during the MFA step (cookie
+     * alive, CSRF token lost from memory) could not sign in again until the half-open session timed out.
+     */
+    replacesSession?: boolean;
   }
 }
 
@@ -75,6 +81,7 @@ async function securityPlugin(app: FastifyInstance, deps: AppDeps): Promise<void
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // Static files and the app shell need no session: no database round trip for them.
     if (!request.url.startsWith('/api/')) return;
+    if (request.routeOptions.config?.replacesSession) return;
     const token = request.cookies[sessionCookie];
     if (!token || token.length > 128) return;
     const session = await findSessionByToken(deps.database, token);

@@ -17,7 +17,7 @@ import {
   verifyMfa,
 } from './auth.service.ts';
 import { idleExpiresAt } from './session-rules.ts';
-import { findSessionByToken, type ResolvedSession } from './sessions.repository.ts';
+import { findSessionByToken, type ResolvedSession, revokeSessionByToken } from './sessions.repository.ts';
 
 export const sessionViewSchema = z.object({
   user: z.object({
@@ -91,7 +91,7 @@ export function authRoutes(appBase: FastifyInstance, appDeps: AppDeps): void {
   app.post(
     '/api/v1/auth/login',
     {
-      config: { public: true },
+      config: { public: true, replacesSession: true },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password',
@@ -101,6 +101,10 @@ export function authRoutes(appBase: FastifyInstance, appDeps: AppDeps): void {
     },
     async (request, reply) => {
       const outcome = await login(deps, request.body, requestMeta(request));
+      // The session the browser held until now (e.g. a half-open one from a reloaded MFA step) ends here.
+      const previous = request.cookies[sessionCookie];
+      if (previous && previous.length <= 128)
+        await revokeSessionByToken(deps.database, previous, deps.clock.now(), 'replaced');
       setCookie(reply, outcome.session.token);
       if (outcome.status !== 'authenticated')
         return { status: outcome.status, csrfToken: outcome.session.csrfToken };

@@ -1,7 +1,7 @@
-import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Clock } from '../../clock.ts';
 import type { Actor, RequestMeta } from '../../context.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Db } from '../../db/client.ts';
 import { clinic, loginAttempt, mfaRecoveryCode, userAccount } from '../../db/schema/index.ts';
 import { Invalid, Locked, TooManyRequests, Unauthenticated } from '../../errors.ts';
 import { recordAuditEvents } from '../../http/unit-of-work.ts';
@@ -59,6 +59,29 @@ function actorFromAccount(account: typeof userAccount.$inferSelect, sessionId: s
     : { ...base, kind: 'staff', roles: [] };
 }
 
+function lockedMessage(lockedUntil: Date, now: Date): string {
+  const minutes = Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000);
+  return `Sign-in is blocked for this account after repeated failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask your clinic admin.`;
+}
+
+/**
+ * One more consecutive failure (a wrong password or a wrong second-factor code); at the threshold the
+ * account locks for a while and the count starts again. Returns whether this failure locked it.
+ */
+async function countFailure(tx: Db, accountId: string, now: Date): Promise<boolean> {
+  const [updated] = await tx
+    .update(userAccount)
+    .set({ failedLoginCount: sql`${userAccount.failedLoginCount} + 1` })
+    .where(eq(userAccount.id, accountId))
+    .returning({ failures: userAccount.failedLoginCount });
+  if ((updated?.failures ?? 0) < lockoutThreshold) return false;
+  await tx
+    .update(userAccount)
+    .set({ lockedUntil: new Date(now.getTime() + lockoutDurationMs), failedLoginCount: 0 })
+    .where(eq(userAccount.id, accountId));
+  return true;
+}
+
 /**
  * Sign-in: per-address rate limit, per-account lockout, one uniform error for every kind of wrong
  * credential (unknown email, wrong password, disabled account), and the same argon2 work on every path
@@ -86,7 +109,11 @@ export async function login(
 
   const email = input.email.trim().toLowerCase();
   const [account] = await database.select().from(userAccount).where(eq(userAccount.email, email));
-  const noteFailure = () => database.insert(loginAttempt).values({ ip, attemptedAt: now });
+  const noteFailure = async () => {
+    // Rows older than the window no longer count: dropping them keeps the table to recent failures only.
+    await database.delete(loginAttempt).where(lt(loginAttempt.attemptedAt, windowStart));
+    await database.insert(loginAttempt).values({ ip, attemptedAt: now });
+  };
 
   if (!account || account.disabledAt) {
     await verifyPassword(await decoyPasswordHash(), input.password);
@@ -113,29 +140,14 @@ export async function login(
   }
   if (account.lockedUntil && account.lockedUntil > now) {
     await noteFailure();
-    const minutes = Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 60_000);
-    throw new Locked(
-      `Sign-in is blocked for this account after repeated failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask your clinic admin.`,
-    );
+    throw new Locked(lockedMessage(account.lockedUntil, now));
   }
 
   const passwordOk = await verifyPassword(account.passwordHash, input.password);
   if (!passwordOk) {
     await noteFailure();
     await database.transaction(async (tx) => {
-      const [updated] = await tx
-        .update(userAccount)
-        .set({ failedLoginCount: sql`${userAccount.failedLoginCount} + 1` })
-        .where(eq(userAccount.id, account.id))
-        .returning({ failures: userAccount.failedLoginCount });
-      const failures = updated?.failures ?? 0;
-      const lockNow = failures >= lockoutThreshold;
-      if (lockNow) {
-        await tx
-          .update(userAccount)
-          .set({ lockedUntil: new Date(now.getTime() + lockoutDurationMs), failedLoginCount: 0 })
-          .where(eq(userAccount.id, account.id));
-      }
+      const lockNow = await countFailure(tx, account.id, now);
       await appendAuditEvents(
         tx,
         account.clinicId,
@@ -170,10 +182,14 @@ export async function login(
   const mfaNeeded =
     account.kind === 'staff' && (account.mfaEnrolledAt !== null || clinicRow?.settings.mfaRequired === true);
   return database.transaction(async (tx) => {
-    await tx
-      .update(userAccount)
-      .set({ failedLoginCount: 0, lockedUntil: null })
-      .where(eq(userAccount.id, account.id));
+    // With a second factor still to pass, the count of failures is not reset yet: wrong codes add to it
+    // (see verifyMfa), so entering the password again does not buy a fresh round of guesses.
+    if (!mfaNeeded) {
+      await tx
+        .update(userAccount)
+        .set({ failedLoginCount: 0, lockedUntil: null })
+        .where(eq(userAccount.id, account.id));
+    }
     const session = await createSession(tx, account, now, mfaNeeded);
     const actor = actorFromAccount(account, session.id);
     await appendAuditEvents(
@@ -267,7 +283,11 @@ export async function confirmMfaEnrolment(
   return { recoveryCodes };
 }
 
-/** The second factor: a current TOTP code, or one unused recovery code. */
+/**
+ * The second factor: a current TOTP code, or one unused recovery code. A six-digit code falls to guessing
+ * unless attempts are limited (NIST SP 800-63B 5.2.2; OWASP MFA Cheat Sheet), so a wrong code counts as a
+ * failed sign-in: the same lockout as wrong passwords applies, and the half-open session ends with it.
+ */
 export async function verifyMfa(
   deps: AuthDeps,
   session: ResolvedSession,
@@ -278,6 +298,11 @@ export async function verifyMfa(
   const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, session.user.id));
   if (!account?.mfaSecret || !account.mfaEnrolledAt)
     throw new Invalid('Multi-factor authentication is not set up.');
+  if (account.lockedUntil && account.lockedUntil > now) {
+    // A half-open session opened before the lock (e.g. a second one in parallel) ends too.
+    await revokeSession(deps.database, session.sessionId, now, 'locked');
+    throw new Locked(lockedMessage(account.lockedUntil, now));
+  }
   const trimmed = code.trim();
   const method = await deps.database.transaction(async (tx) => {
     let accepted: 'totp' | 'recovery-code' | null = null;
@@ -300,7 +325,17 @@ export async function verifyMfa(
       if (used.length === 1) accepted = 'recovery-code';
     }
     const actor = actorFromAccount(account, session.sessionId);
-    if (accepted) await completeMfa(tx, session.sessionId, now);
+    let lockNow = false;
+    if (accepted) {
+      await completeMfa(tx, session.sessionId, now);
+      await tx
+        .update(userAccount)
+        .set({ failedLoginCount: 0, lockedUntil: null })
+        .where(eq(userAccount.id, account.id));
+    } else {
+      lockNow = await countFailure(tx, account.id, now);
+      if (lockNow) await revokeSession(tx, session.sessionId, now, 'locked');
+    }
     await appendAuditEvents(
       tx,
       account.clinicId,
@@ -319,6 +354,16 @@ export async function verifyMfa(
               resourceId: account.id,
               outcome: 'failure',
             },
+        ...(lockNow
+          ? [
+              {
+                action: 'auth.lockout',
+                resourceType: 'user_account',
+                resourceId: account.id,
+                outcome: 'failure' as const,
+              },
+            ]
+          : []),
       ],
       request,
       now,

@@ -155,6 +155,14 @@ export async function revokeSession(db: Db, sessionId: string, now: Date, reason
     .where(and(eq(authSession.id, sessionId), isNull(authSession.revokedAt)));
 }
 
+/** Revokes the session a cookie token names, if it is still live (a sign-in replacing it). */
+export async function revokeSessionByToken(db: Db, token: string, now: Date, reason: string): Promise<void> {
+  await db
+    .update(authSession)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(authSession.tokenHash, sha256(token)), isNull(authSession.revokedAt)));
+}
+
 /** Revokes every live session of a user except, optionally, the one making the change. */
 export async function revokeUserSessions(
   db: Db,

@@ -161,7 +161,7 @@ export async function updatePatient(
   input: PatientUpdateInput,
   ifMatchVersion?: number,
 ): Promise<PatientView> {
-  await assertChartAccess(ctx, patientId);
+  const access = await assertChartAccess(ctx, patientId);
   if (ifMatchVersion !== undefined && ifMatchVersion !== input.version) {
     throw new PreconditionFailed('If-Match does not match the version in the body.');
   }
@@ -207,6 +207,7 @@ export async function updatePatient(
     resourceId: patientId,
     patientId,
     detail: { fields: changed, version: current.version + 1 },
+    breakGlass: access.breakGlass,
   });
   return readPatientAfterWrite(ctx, patientId);
 }
@@ -226,7 +227,7 @@ async function readPatientAfterWrite(ctx: ServiceContext, patientId: string): Pr
 }
 
 export async function patientHistory(ctx: ServiceContext, patientId: string) {
-  await assertChartAccess(ctx, patientId);
+  const access = await assertChartAccess(ctx, patientId);
   const current = await repo.findById(ctx.tx, ctx.clinicId, patientId);
   if (!current) throw new NotFound('Patient');
   const versions = await repo.listVersions(ctx.tx, ctx.clinicId, patientId);
@@ -236,6 +237,7 @@ export async function patientHistory(ctx: ServiceContext, patientId: string) {
     resourceType: 'patient',
     resourceId: patientId,
     patientId,
+    breakGlass: access.breakGlass,
   });
   return {
     items: versions
