@@ -18,6 +18,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { breakGlassRoutes } from './modules/break-glass/break-glass.routes.ts';
 import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
 import { patientRoutes } from './modules/patients/patients.routes.ts';
+import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import securityPlugin from './security/plugin.ts';
 
 export interface BuildAppOptions {
@@ -171,6 +172,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   patientRoutes(app, deps);
   breakGlassRoutes(app, deps);
   auditRoutes(app, deps);
+  schedulingRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { type ExtractTablesWithRelations, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -86,6 +87,8 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
     client = new PGlite({
       ...(dataDir ? { dataDir: path.join(dataDir, 'pglite') } : {}),
       relaxedDurability: false,
+      // Exclusion constraints over (clinic, room/staff/patient, time range) need btree_gist.
+      extensions: { btree_gist },
     });
     await client.waitReady;
   } catch (error) {
@@ -97,7 +100,7 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 
 /** An in-memory PGlite, optionally loaded from a dumped data directory (tests use a migrated template). */
 export async function openPgliteFromDump(dump?: Blob): Promise<DatabaseHandle & { pglite: PGlite }> {
-  const client = new PGlite(dump ? { loadDataDir: dump } : {});
+  const client = new PGlite({ ...(dump ? { loadDataDir: dump } : {}), extensions: { btree_gist } });
   await client.waitReady;
   return pgliteHandle(client, () => {});
 }

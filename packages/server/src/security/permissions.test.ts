@@ -25,6 +25,9 @@ const expectedGrid = `
   patient.update             x     x     .     x     .     .
   patient.clinical.update    x     x     .     .     .     .
   patient.break-glass        x     x     x     .     .     .
+  schedule.read              x     x     x     x     x     .
+  schedule.manage            x     x     .     x     x     .
+  rooms.manage               .     .     .     .     x     .
   audit.read                 .     .     .     .     x     .
   break-glass.review         .     .     .     .     x     .
   staff.manage               .     .     .     .     x     .

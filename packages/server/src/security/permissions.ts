@@ -16,6 +16,12 @@ export const permissions = [
   'patient.clinical.update',
   /** Open a chart outside one's care team for an emergency, with a reason. */
   'patient.break-glass',
+  /** See the clinic's calendar and rooms. */
+  'schedule.read',
+  /** Book and cancel appointments. */
+  'schedule.manage',
+  /** Set up rooms and chairs. */
+  'rooms.manage',
   'audit.read',
   'break-glass.review',
   'staff.manage',
@@ -34,6 +40,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'patient.update',
     'patient.clinical.update',
     'patient.break-glass',
+    'schedule.read',
+    'schedule.manage',
   ],
   nurse: [
     'patient.read',
@@ -42,10 +50,20 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'patient.update',
     'patient.clinical.update',
     'patient.break-glass',
+    'schedule.read',
+    'schedule.manage',
   ],
-  therapist: ['patient.read', 'patient.clinical.read', 'patient.break-glass'],
-  frontdesk: ['patient.read', 'patient.create', 'patient.update'],
-  admin: ['patient.read', 'audit.read', 'break-glass.review', 'staff.manage'],
+  therapist: ['patient.read', 'patient.clinical.read', 'patient.break-glass', 'schedule.read'],
+  frontdesk: ['patient.read', 'patient.create', 'patient.update', 'schedule.read', 'schedule.manage'],
+  admin: [
+    'patient.read',
+    'schedule.read',
+    'schedule.manage',
+    'rooms.manage',
+    'audit.read',
+    'break-glass.review',
+    'staff.manage',
+  ],
   researcher: ['research.read'],
 };
 

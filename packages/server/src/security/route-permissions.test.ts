@@ -57,6 +57,18 @@ beforeAll(async () => {
   ids.allergyId = (
     await prescriber({ method: 'POST', url: `${base}/allergies`, payload: { substance: 'Latex' } })
   ).json().id;
+  ids.appointmentId = (
+    await prescriber({
+      method: 'POST',
+      url: '/api/v1/appointments',
+      payload: {
+        patientId: patient.id,
+        kind: 'integration',
+        startsAt: '2026-05-04T16:00:00Z',
+        endsAt: '2026-05-04T17:00:00Z',
+      },
+    })
+  ).json().id;
 });
 afterAll(async () => {
   await app?.close();
@@ -95,6 +107,19 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/break-glass-grants': {},
   'GET /api/v1/audit-events': {},
   'GET /api/v1/audit-events/export.csv': {},
+  'POST /api/v1/appointments': {
+    payload: {
+      patientId: '__patient__',
+      kind: 'preparation',
+      startsAt: '2026-05-05T16:00:00Z',
+      endsAt: '2026-05-05T17:00:00Z',
+    },
+  },
+  'GET /api/v1/appointments': { query: { from: '2026-05-01T00:00:00Z', to: '2026-05-31T00:00:00Z' } },
+  'POST /api/v1/appointments/:appointmentId/cancel': { payload: { reason: 'Walking every route' } },
+  'GET /api/v1/rooms': {},
+  'POST /api/v1/rooms': { payload: { name: 'Walk room', kind: 'dosing-room' } },
+  'GET /api/v1/staff/bookable': {},
 };
 
 function fill(url: string): string {
@@ -116,11 +141,9 @@ describe('permission walk', () => {
     const outcomes: string[] = [];
     for (const route of app.routeCatalog) {
       const key = `${route.method} ${route.url}`;
-      const request = {
-        method: route.method as InjectOptions['method'],
-        url: fill(route.url),
-        ...samples[key],
-      };
+      // Samples name the walked patient as __patient__ (its id is only known once the test has made it).
+      const sample = JSON.parse(JSON.stringify(samples[key] ?? {}).replaceAll('__patient__', ids.patientId!));
+      const request = { method: route.method as InjectOptions['method'], url: fill(route.url), ...sample };
       const patientScoped = route.url.includes(':patientId');
 
       const anonymous = await app.inject(request);

@@ -4,3 +4,4 @@ export * from './audit.ts';
 export * from './clinic.ts';
 export * from './identity.ts';
 export * from './patients.ts';
+export * from './scheduling.ts';
