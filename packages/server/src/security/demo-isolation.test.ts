@@ -1,0 +1,174 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.ts';
+import type { DatabaseHandle } from '../db/client.ts';
+import { clinic, patient, patientAllergy, patientCondition, patientMedication } from '../db/schema/index.ts';
+import { seedDemo } from '../db/seed/demo.ts';
+import { demoPassword } from '../db/seed/demo-logins.ts';
+import { createTestDatabase } from '../testing/database.ts';
+import { as, buildTestApp, type SignedIn, signIn } from '../testing/factories.ts';
+
+/**
+ * The foundation issue's acceptance check, on the demo data itself: signed in as prescriber@harbor.demo,
+ * a Summit patient's id gives 404 on every patient route, and the answer names nothing of the patient.
+ * Every registered route with a :patientId must have a request below, so a new patient route is checked too.
+ */
+let database: DatabaseHandle;
+let app: FastifyInstance;
+let harborPrescriber: SignedIn;
+let summitPrescriber: SignedIn;
+const ids: Record<string, string> = {};
+let summitPatient: typeof patient.$inferSelect;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const clock = new ManualClock('2026-05-04T16:00:00Z');
+  await seedDemo(database.db, clock);
+  app = await buildTestApp(database, clock);
+  harborPrescriber = await signIn(app, 'prescriber@harbor.demo', demoPassword);
+  summitPrescriber = await signIn(app, 'prescriber@summit.demo', demoPassword);
+
+  // A Summit patient with at least one diagnosis, medication and allergy, so every sub-route has an id.
+  const [summit] = await database.db.select().from(clinic).where(eq(clinic.slug, 'summit'));
+  const [withAllergy] = await database.db
+    .select({ patientId: patientAllergy.patientId })
+    .from(patientAllergy)
+    .where(eq(patientAllergy.clinicId, summit!.id))
+    .orderBy(asc(patientAllergy.patientId))
+    .limit(1);
+  const patientId = withAllergy!.patientId;
+  [summitPatient] = (await database.db
+    .select()
+    .from(patient)
+    .where(and(eq(patient.clinicId, summit!.id), eq(patient.id, patientId)))) as [
+    typeof patient.$inferSelect,
+  ];
+  ids.patientId = patientId;
+  const [condition] = await database.db
+    .select({ id: patientCondition.id })
+    .from(patientCondition)
+    .where(and(eq(patientCondition.clinicId, summit!.id), eq(patientCondition.patientId, patientId)));
+  const [medication] = await database.db
+    .select({ id: patientMedication.id })
+    .from(patientMedication)
+    .where(and(eq(patientMedication.clinicId, summit!.id), eq(patientMedication.patientId, patientId)));
+  const [allergy] = await database.db
+    .select({ id: patientAllergy.id })
+    .from(patientAllergy)
+    .where(and(eq(patientAllergy.clinicId, summit!.id), eq(patientAllergy.patientId, patientId)));
+  ids.conditionId = condition!.id;
+  ids.medicationId = medication!.id;
+  ids.allergyId = allergy!.id;
+});
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+});
+
+/** A valid request for each patient route: a 404 must come from the clinic boundary, not from bad input. */
+const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
+  'GET /api/v1/patients/:patientId': {},
+  'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
+  'GET /api/v1/patients/:patientId/history': {},
+  'POST /api/v1/patients/:patientId/conditions': {
+    payload: { icd10: 'F41.1', description: 'Generalized anxiety disorder' },
+  },
+  'PATCH /api/v1/patients/:patientId/conditions/:conditionId': { payload: { status: 'resolved' } },
+  'POST /api/v1/patients/:patientId/medications': { payload: { name: 'Bupropion' } },
+  'PATCH /api/v1/patients/:patientId/medications/:medicationId': { payload: { status: 'stopped' } },
+  'POST /api/v1/patients/:patientId/allergies': { payload: { substance: 'Penicillin' } },
+  'PATCH /api/v1/patients/:patientId/allergies/:allergyId': { payload: { status: 'inactive' } },
+  'POST /api/v1/patients/:patientId/break-glass': {
+    payload: { reason: 'Checking the acceptance criterion of issue 2' },
+  },
+};
+
+function patientRoutes() {
+  return app.routeCatalog.filter((route) => route.url.includes(':patientId'));
+}
+
+function requestFor(route: { method: string; url: string }): InjectOptions {
+  const key = `${route.method} ${route.url}`;
+  return {
+    method: route.method as InjectOptions['method'],
+    url: route.url.replace(/:(\w+)/g, (_, name: string) => ids[name]!),
+    ...patientRouteSamples[key],
+  };
+}
+
+describe('acceptance: a Harbor prescriber and a Summit patient', () => {
+  it('has a request for every patient route the app registers', () => {
+    const routes = patientRoutes().map((r) => `${r.method} ${r.url}`);
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    expect(routes.filter((key) => !(key in patientRouteSamples))).toEqual([]);
+  });
+
+  it('answers 404 on every patient route, naming nothing of the patient', async () => {
+    const secrets = [summitPatient.givenName, summitPatient.familyName, summitPatient.mrn];
+    for (const route of patientRoutes()) {
+      const request = requestFor(route);
+      const response = await as(app, harborPrescriber)(request);
+      expect(response.statusCode, `${route.method} ${route.url}`).toBe(404);
+      const body = response.body.replaceAll(request.url as string, '');
+      expect(body).not.toContain(summitPatient.id);
+      for (const secret of secrets) expect(body, `${route.method} ${route.url}`).not.toContain(secret);
+    }
+    // Nor does a search find the patient, by name or by MRN.
+    const byName = await as(
+      app,
+      harborPrescriber,
+    )({
+      method: 'GET',
+      url: `/api/v1/patients?q=${encodeURIComponent(summitPatient.familyName)}&limit=100`,
+    });
+    expect(byName.statusCode).toBe(200);
+    expect(byName.json().items.map((p: { id: string }) => p.id)).not.toContain(summitPatient.id);
+    const byMrn = await as(
+      app,
+      harborPrescriber,
+    )({
+      method: 'GET',
+      url: `/api/v1/patients?mrn=${encodeURIComponent(summitPatient.mrn)}`,
+    });
+    // MRNs are per clinic: Harbor may have its own patient with the same number, never Summit's.
+    expect(byMrn.statusCode).toBe(200);
+    expect(byMrn.json().items.map((p: { id: string }) => p.id)).not.toContain(summitPatient.id);
+  });
+
+  it('answers 404 where the patient is named in the body, and lists nothing of theirs', async () => {
+    const booking = await as(
+      app,
+      harborPrescriber,
+    )({
+      method: 'POST',
+      url: '/api/v1/appointments',
+      payload: {
+        patientId: summitPatient.id,
+        kind: 'preparation',
+        startsAt: '2026-05-06T16:00:00Z',
+        endsAt: '2026-05-06T17:00:00Z',
+      },
+    });
+    expect(booking.statusCode).toBe(404);
+    expect(booking.body).not.toContain(summitPatient.familyName);
+    const calendar = await as(
+      app,
+      harborPrescriber,
+    )({
+      method: 'GET',
+      url: `/api/v1/appointments?from=2026-05-01T00:00:00Z&to=2026-06-01T00:00:00Z&patientId=${summitPatient.id}`,
+    });
+    expect(calendar.statusCode).toBeLessThan(500);
+    if (calendar.statusCode === 200) expect(calendar.json().items).toEqual([]);
+    else expect(calendar.statusCode).toBe(404);
+  });
+
+  it('answers the same requests for Summit’s own prescriber, so the 404 is the clinic boundary', async () => {
+    for (const route of patientRoutes()) {
+      if (route.url.endsWith('/break-glass')) continue; // not needed in a clinic-wide care scope
+      const response = await as(app, summitPrescriber)(requestFor(route));
+      expect([200, 201], `${route.method} ${route.url}: ${response.body}`).toContain(response.statusCode);
+    }
+  });
+});
