@@ -14,6 +14,7 @@ import {
   patientCondition,
   patientMedication,
   roleAssignment,
+  room,
   userAccount,
 } from '../schema/index.ts';
 import type { PatientDemographics, SexAtBirth } from '../schema/patients.ts';
@@ -187,6 +188,22 @@ export async function seedDemo(
         settings: { mfaRequired: false, careScope: demo.careScope, crisisPhone: '(555) 010-0199' },
         createdAt: now,
       });
+
+      const rooms =
+        demo.slug === 'harbor'
+          ? [
+              { name: 'Dosing room A', kind: 'dosing-room' as const },
+              { name: 'Dosing room B', kind: 'dosing-room' as const },
+              { name: 'Therapy room 1', kind: 'therapy-room' as const },
+            ]
+          : [
+              { name: 'Chair 1', kind: 'dosing-room' as const },
+              { name: 'Chair 2', kind: 'dosing-room' as const },
+              { name: 'Chair 3', kind: 'dosing-room' as const },
+              { name: 'Chair 4', kind: 'dosing-room' as const },
+              { name: 'Integration room', kind: 'therapy-room' as const },
+            ];
+      await tx.insert(room).values(rooms.map((r) => ({ id: randomUUID(), clinicId, ...r, createdAt: now })));
 
       const staff = demoRoles.map((role) => ({
         id: randomUUID(),

@@ -222,6 +222,65 @@ describe('scheduling', () => {
     expect(calendar.items).toHaveLength(1);
   });
 
+  it("keeps a patient's dosing sessions at least 24 hours apart (the clinical minimum interval), even when booked at once", async () => {
+    const patient = await createPatient(database.db, clinicId);
+    expect(
+      (
+        await book({
+          patientId: patient.id,
+          kind: 'dosing',
+          startsAt: '2026-06-08T09:00:00Z',
+          endsAt: '2026-06-08T11:00:00Z',
+        })
+      ).statusCode,
+    ).toBe(201);
+    const tooSoon = await book({
+      patientId: patient.id,
+      kind: 'dosing',
+      startsAt: '2026-06-09T08:00:00Z',
+      endsAt: '2026-06-09T10:00:00Z',
+    });
+    expect(tooSoon.statusCode).toBe(409);
+    expect(tooSoon.json().errors).toEqual([
+      { path: 'startsAt', message: expect.stringContaining('24 hours') },
+    ]);
+    // An integration session the next morning is fine; so is a dose a full day later.
+    expect(
+      (
+        await book({
+          patientId: patient.id,
+          kind: 'integration',
+          startsAt: '2026-06-09T08:00:00Z',
+          endsAt: '2026-06-09T09:00:00Z',
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect(
+      (
+        await book({
+          patientId: patient.id,
+          kind: 'dosing',
+          startsAt: '2026-06-09T09:00:00Z',
+          endsAt: '2026-06-09T11:00:00Z',
+        })
+      ).statusCode,
+    ).toBe(201);
+
+    const other = await createPatient(database.db, clinicId);
+    const racing = await Promise.all(
+      ['2026-06-10T09:00:00Z', '2026-06-10T15:00:00Z', '2026-06-10T21:00:00Z', '2026-06-11T03:00:00Z'].map(
+        (start) =>
+          book({
+            patientId: other.id,
+            kind: 'dosing',
+            startsAt: start,
+            endsAt: new Date(Date.parse(start) + 3_600_000).toISOString(),
+          }),
+      ),
+    );
+    expect(racing.filter((r) => r.statusCode === 201)).toHaveLength(1);
+  });
+
   it('validates times, rooms and staff of the clinic, and scopes everything to the clinic', async () => {
     const patient = await createPatient(database.db, clinicId);
     expect(

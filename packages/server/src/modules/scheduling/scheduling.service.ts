@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { checkDoseSpacing, defaultMinimumIntervalHours } from '@kapstone/clinical';
 import { and, asc, eq, inArray, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
-import { appointment, appointmentStaff, roleAssignment, room, userAccount } from '../../db/schema/index.ts';
+import {
+  appointment,
+  appointmentStaff,
+  patient,
+  roleAssignment,
+  room,
+  userAccount,
+} from '../../db/schema/index.ts';
 import type { AppointmentKind } from '../../db/schema/scheduling.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
@@ -97,6 +105,7 @@ export async function bookAppointment(ctx: ServiceContext, input: BookingInput) 
         { path: 'staff', message: 'Choose staff of this clinic.' },
       ]);
   }
+  if (input.kind === 'dosing') await assertDoseSpacing(ctx, input.patientId, startsAt);
   const id = randomUUID();
   const now = ctx.clock.now();
   try {
@@ -140,6 +149,48 @@ export async function bookAppointment(ctx: ServiceContext, input: BookingInput) 
     detail: { kind: input.kind },
   });
   return getAppointment(ctx, id);
+}
+
+/**
+ * Keeps dosing sessions of a patient at least the minimum interval apart (@kapstone/clinical:
+ * checkDoseSpacing; clinical-reference 2.1, a clinic setting). The patient's row is locked first, so two
+ * concurrent bookings for the same patient are checked one after the other, not both against the old state.
+ */
+async function assertDoseSpacing(ctx: ServiceContext, patientId: string, startsAt: Date): Promise<void> {
+  await ctx.tx
+    .select({ id: patient.id })
+    .from(patient)
+    .where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, patientId)))
+    .for('update');
+  const windowMs = defaultMinimumIntervalHours * 3_600_000;
+  const nearby = await ctx.tx
+    .select({ startsAt: appointment.startsAt })
+    .from(appointment)
+    .where(
+      and(
+        eq(appointment.clinicId, ctx.clinicId),
+        eq(appointment.patientId, patientId),
+        eq(appointment.kind, 'dosing'),
+        ne(appointment.status, 'cancelled'),
+        lt(appointment.startsAt, new Date(startsAt.getTime() + windowMs)),
+        sql`${appointment.startsAt} > ${new Date(startsAt.getTime() - windowMs).toISOString()}`,
+      ),
+    );
+  const spacing = checkDoseSpacing(
+    startsAt.toISOString(),
+    nearby.map((n) => n.startsAt.toISOString()),
+  );
+  if (!spacing.ok) {
+    throw new Conflict(
+      `Dosing sessions must be at least ${defaultMinimumIntervalHours} hours apart; this one would be ${spacing.hoursApart} hours from another.`,
+      [
+        {
+          path: 'startsAt',
+          message: `At least ${defaultMinimumIntervalHours} hours from the patient's other dosing sessions.`,
+        },
+      ],
+    );
+  }
 }
 
 export async function cancelAppointment(ctx: ServiceContext, appointmentId: string, reason: string) {
