@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { NotFound } from '../errors.ts';
@@ -8,7 +8,10 @@ export interface GrantedChartAccess {
   level: Exclude<ChartAccess, 'none'>;
   /** The access rests on a break-glass grant rather than the care team: audited as such. */
   breakGlass: boolean;
-  /** The actor is on the patient's care team. */
+  /**
+   * The chart opens to this actor without break-glass: they are on the patient's care team, or the clinic's
+   * care scope is clinic-wide (api-contract: `inCareTeam: false` means opening the chart needs break-glass).
+   */
   inCareTeam: boolean;
 }
 
@@ -45,7 +48,31 @@ export async function assertChartAccess(ctx: ServiceContext, patientId: string):
       breakGlassActive: false,
       ownRecord: false,
     }) === level;
-  return { level, breakGlass: facts.break_glass && !coveredWithoutGrant, inCareTeam: facts.in_care_team };
+  return {
+    level,
+    breakGlass: facts.break_glass && !coveredWithoutGrant,
+    inCareTeam: facts.in_care_team || facts.care_scope === 'clinic',
+  };
+}
+
+/**
+ * SQL for the patient list's `inCareTeam` flag, in the same terms as assertChartAccess: the user is on the
+ * patient's care team, or the patient's clinic opens charts clinic-wide. `clinicId` and `patientId` are the
+ * listed patient's columns.
+ */
+export function withinCareScope(clinicId: SQLWrapper, patientId: SQLWrapper, userId: string): SQL<boolean> {
+  return sql<boolean>`(
+    (SELECT c.settings->>'careScope' FROM clinic c WHERE c.id = ${clinicId}) = 'clinic'
+    OR EXISTS (SELECT 1 FROM care_team_member m
+               WHERE m.clinic_id = ${clinicId} AND m.patient_id = ${patientId} AND m.user_id = ${userId}))`;
+}
+
+/** Whether the clinic opens every chart to all its clinicians ('clinic') or only to the care team. */
+export async function careScopeOf(db: Db, clinicId: string): Promise<'clinic' | 'care-team' | undefined> {
+  const result = await db.execute(
+    sql`SELECT settings->>'careScope' AS care_scope FROM clinic WHERE id = ${clinicId}`,
+  );
+  return (result as unknown as { rows: { care_scope: 'clinic' | 'care-team' }[] }).rows[0]?.care_scope;
 }
 
 async function loadChartFacts(

@@ -8,6 +8,7 @@ import { breakGlassGrant, patient, userAccount } from '../../db/schema/index.ts'
 import type { AppDeps } from '../../deps.ts';
 import { Conflict, NotFound } from '../../errors.ts';
 import { actorOf, requestMeta, runUnitOfWork } from '../../http/unit-of-work.ts';
+import { careScopeOf } from '../../security/care-scope.ts';
 import { breakGlassDurationMs } from '../auth/session-rules.ts';
 import { isInCareTeam } from '../patients/patients.repository.ts';
 
@@ -21,6 +22,10 @@ export async function grantBreakGlass(ctx: ServiceContext, patientId: string, re
     .from(patient)
     .where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, patientId)));
   if (!target) throw new NotFound('Patient');
+  if ((await careScopeOf(ctx.tx, ctx.clinicId)) === 'clinic') {
+    // Nothing to break: every clinician of this clinic opens every chart. A grant would only raise a false alarm.
+    throw new Conflict('In this clinic every clinician can open every chart; break-glass is not needed.');
+  }
   if (await isInCareTeam(ctx.tx, ctx.clinicId, patientId, ctx.actor.userId)) {
     throw new Conflict('You are on this patient’s care team and can open the chart without break-glass.');
   }

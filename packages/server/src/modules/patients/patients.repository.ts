@@ -11,6 +11,7 @@ import {
   userAccount,
 } from '../../db/schema/index.ts';
 import type { PatientDemographics } from '../../db/schema/patients.ts';
+import { withinCareScope } from '../../security/care-scope.ts';
 
 export type PatientRow = typeof patient.$inferSelect;
 
@@ -86,7 +87,10 @@ export interface SearchFilters {
   limit: number;
 }
 
-/** Patients of one clinic in name order, with keyset pagination, and whether the user is on each care team. */
+/**
+ * Patients of one clinic in name order, with keyset pagination, and whether each chart opens to the user
+ * without break-glass (on the care team, or a clinic-wide care scope).
+ */
 export async function search(
   db: Db,
   clinicId: string,
@@ -111,8 +115,7 @@ export async function search(
   const rows = await db
     .select({
       patient,
-      inCareTeam: sql<boolean>`EXISTS (SELECT 1 FROM ${careTeamMember} m WHERE m.clinic_id = ${patient.clinicId}
-        AND m.patient_id = ${patient.id} AND m.user_id = ${userId})`,
+      inCareTeam: withinCareScope(patient.clinicId, patient.id, userId),
     })
     .from(patient)
     .where(and(...conditions))
