@@ -209,9 +209,15 @@ describe('multi-factor authentication', () => {
     expect(confirmed.statusCode).toBe(200);
     const { recoveryCodes } = confirmed.json();
     expect(recoveryCodes).toHaveLength(10);
+    // Passing the second factor renews the session token: the half-open one is worthless from now on.
+    const full = { cookie: sessionCookieOf(confirmed), csrfToken: confirmed.json().session.csrfToken };
+    expect(full.cookie).not.toBe(halfOpen.cookie);
+    expect((await as(app, full)({ method: 'GET', url: `/api/v1/patients/${patient.id}` })).statusCode).toBe(
+      200,
+    );
     expect(
       (await as(app, halfOpen)({ method: 'GET', url: `/api/v1/patients/${patient.id}` })).statusCode,
-    ).toBe(200);
+    ).toBe(401);
 
     clock.advanceMinutes(1);
     const second = await login(user.email, testPassword, '10.4.0.1');
@@ -244,6 +250,14 @@ describe('multi-factor authentication', () => {
     )({ method: 'POST', url: '/api/v1/auth/mfa/verify', payload: { code: recoveryCodes[0] } });
     expect(recovery.statusCode).toBe(200);
     expect(recovery.json().status).toBe('authenticated');
+    const afterRecovery = { cookie: sessionCookieOf(recovery), csrfToken: recovery.json().session.csrfToken };
+    expect(afterRecovery.cookie).not.toBe(secondSession.cookie);
+    expect((await as(app, afterRecovery)({ method: 'GET', url: '/api/v1/auth/session' })).statusCode).toBe(
+      200,
+    );
+    expect((await as(app, secondSession)({ method: 'GET', url: '/api/v1/auth/session' })).statusCode).toBe(
+      401,
+    );
 
     const third = await login(user.email, testPassword, '10.4.0.1');
     const reused = await as(app, { cookie: sessionCookieOf(third), csrfToken: third.json().csrfToken })({

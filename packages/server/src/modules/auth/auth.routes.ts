@@ -146,12 +146,13 @@ export function authRoutes(appBase: FastifyInstance, appDeps: AppDeps): void {
         response: { 200: loginResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (!request.authSession?.mfaPending) throw new Unauthenticated('Sign in with your password first.');
-      await verifyMfa(deps, request.authSession, request.body.code, requestMeta(request));
+      const { token } = await verifyMfa(deps, request.authSession, request.body.code, requestMeta(request));
+      setCookie(reply, token);
       return {
         status: 'authenticated' as const,
-        session: presentSession(await reload(request.cookies[sessionCookie]), deps.clock.now()),
+        session: presentSession(await reload(token), deps.clock.now()),
       };
     },
   );
@@ -183,17 +184,18 @@ export function authRoutes(appBase: FastifyInstance, appDeps: AppDeps): void {
         response: { 200: z.object({ recoveryCodes: z.array(z.string()), session: sessionViewSchema }) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (!request.authSession) throw new Unauthenticated('Sign in to continue.');
-      const { recoveryCodes } = await confirmMfaEnrolment(
+      const { recoveryCodes, token } = await confirmMfaEnrolment(
         deps,
         request.authSession,
         request.body.code,
         requestMeta(request),
       );
+      setCookie(reply, token);
       return {
         recoveryCodes,
-        session: presentSession(await reload(request.cookies[sessionCookie]), deps.clock.now()),
+        session: presentSession(await reload(token), deps.clock.now()),
       };
     },
   );

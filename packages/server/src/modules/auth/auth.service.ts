@@ -254,7 +254,7 @@ export async function confirmMfaEnrolment(
   session: ResolvedSession,
   code: string,
   request: RequestMeta,
-): Promise<{ recoveryCodes: string[] }> {
+): Promise<{ recoveryCodes: string[]; token: string }> {
   const now = deps.clock.now();
   const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, session.user.id));
   if (!account?.mfaSecret || account.mfaEnrolledAt) throw new Invalid('Start the enrolment first.');
@@ -262,7 +262,7 @@ export async function confirmMfaEnrolment(
   if (step === null)
     throw new Invalid('The code is not valid.', [{ path: 'code', message: 'The code is not valid.' }]);
   const recoveryCodes = newRecoveryCodes();
-  await deps.database.transaction(async (tx) => {
+  const token = await deps.database.transaction(async (tx) => {
     await tx
       .update(userAccount)
       .set({ mfaEnrolledAt: now, mfaLastStep: step })
@@ -270,7 +270,7 @@ export async function confirmMfaEnrolment(
     await tx
       .insert(mfaRecoveryCode)
       .values(recoveryCodes.map((c) => ({ userId: account.id, codeHash: sha256(normaliseRecoveryCode(c)) })));
-    await completeMfa(tx, session.sessionId, now);
+    const renewed = await completeMfa(tx, session.sessionId, now);
     await appendAuditEvents(
       tx,
       account.clinicId,
@@ -279,8 +279,9 @@ export async function confirmMfaEnrolment(
       request,
       now,
     );
+    return renewed;
   });
-  return { recoveryCodes };
+  return { recoveryCodes, token };
 }
 
 /**
@@ -293,7 +294,7 @@ export async function verifyMfa(
   session: ResolvedSession,
   code: string,
   request: RequestMeta,
-): Promise<void> {
+): Promise<{ token: string }> {
   const now = deps.clock.now();
   const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, session.user.id));
   if (!account?.mfaSecret || !account.mfaEnrolledAt)
@@ -304,7 +305,7 @@ export async function verifyMfa(
     throw new Locked(lockedMessage(account.lockedUntil, now));
   }
   const trimmed = code.trim();
-  const method = await deps.database.transaction(async (tx) => {
+  const outcome = await deps.database.transaction(async (tx) => {
     let accepted: 'totp' | 'recovery-code' | null = null;
     const step = acceptTotp(deps.secrets.open(account.mfaSecret!), trimmed, now, account.mfaLastStep);
     if (step !== null) {
@@ -326,8 +327,9 @@ export async function verifyMfa(
     }
     const actor = actorFromAccount(account, session.sessionId);
     let lockNow = false;
+    let token: string | null = null;
     if (accepted) {
-      await completeMfa(tx, session.sessionId, now);
+      token = await completeMfa(tx, session.sessionId, now);
       await tx
         .update(userAccount)
         .set({ failedLoginCount: 0, lockedUntil: null })
@@ -368,10 +370,11 @@ export async function verifyMfa(
       request,
       now,
     );
-    return accepted;
+    return token;
   });
-  if (!method)
+  if (!outcome)
     throw new Invalid('The code is not valid.', [{ path: 'code', message: 'The code is not valid.' }]);
+  return { token: outcome };
 }
 
 /** Changing a password needs the current one, and ends every other session of the account. */

@@ -141,11 +141,17 @@ export async function touchSession(db: Db, sessionId: string, now: Date): Promis
   await db.update(authSession).set({ lastSeenAt: now }).where(eq(authSession.id, sessionId));
 }
 
-export async function completeMfa(db: Db, sessionId: string, now: Date): Promise<void> {
+/**
+ * The second factor passed: the session becomes a full one under a new token, since a session token is renewed
+ * at every change of privilege (OWASP Session Management Cheat Sheet; ASVS 3.2.1). Returns the new token.
+ */
+export async function completeMfa(db: Db, sessionId: string, now: Date): Promise<string> {
+  const token = newToken();
   await db
     .update(authSession)
-    .set({ mfaPending: false, lastSeenAt: now })
+    .set({ mfaPending: false, lastSeenAt: now, tokenHash: sha256(token) })
     .where(eq(authSession.id, sessionId));
+  return token;
 }
 
 export async function revokeSession(db: Db, sessionId: string, now: Date, reason: string): Promise<void> {
