@@ -102,6 +102,49 @@ describe('rate limit per address', () => {
   });
 });
 
+describe('password change', () => {
+  it('counts wrong current passwords toward the lockout, and ends every session at the lock', async () => {
+    const user = await createStaffUser(database.db, clinicId, ['nurse']);
+    const here = await signIn(app, user.email);
+    const elsewhere = await signIn(app, user.email);
+    const attempt = (currentPassword: string) =>
+      as(
+        app,
+        here,
+      )({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        payload: { currentPassword, newPassword: 'an entirely new passphrase' },
+      });
+    for (let i = 0; i < 4; i++) expect((await attempt(`guess number ${i}`)).statusCode).toBe(400);
+    const fifth = await attempt('guess number 4');
+    expect(fifth.statusCode).toBe(423);
+    for (const session of [here, elsewhere])
+      expect((await as(app, session)({ method: 'GET', url: '/api/v1/auth/session' })).statusCode).toBe(401);
+    expect((await login(user.email, testPassword)).statusCode).toBe(423);
+    const trail = await auditOf(user.id);
+    expect(trail.filter((e) => e.action === 'auth.password-change-failed')).toHaveLength(5);
+    expect(trail.at(-1)!.action).toBe('auth.lockout');
+    expect(JSON.stringify(trail)).not.toContain('guess number');
+  });
+
+  it('starts the failure count again after a successful change', async () => {
+    const user = await createStaffUser(database.db, clinicId, ['nurse']);
+    const session = await signIn(app, user.email);
+    const change = (currentPassword: string, newPassword: string) =>
+      as(
+        app,
+        session,
+      )({ method: 'POST', url: '/api/v1/auth/password', payload: { currentPassword, newPassword } });
+    for (let i = 0; i < 4; i++)
+      expect((await change(`typo ${i}`, 'the next passphrase')).statusCode).toBe(400);
+    expect((await change(testPassword, 'the next passphrase')).statusCode).toBe(204);
+    for (let i = 0; i < 4; i++)
+      expect((await change(`typo again ${i}`, 'x'.repeat(12))).statusCode).toBe(400);
+    expect((await as(app, session)({ method: 'GET', url: '/api/v1/auth/session' })).statusCode).toBe(200);
+  });
+});
+
 describe('uniform refusal', () => {
   it('refuses a disabled account with the same words as a wrong password, and audits why', async () => {
     const user = await createStaffUser(database.db, clinicId, ['prescriber']);

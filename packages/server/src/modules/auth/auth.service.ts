@@ -377,7 +377,11 @@ export async function verifyMfa(
   return { token: outcome };
 }
 
-/** Changing a password needs the current one, and ends every other session of the account. */
+/**
+ * Changing a password needs the current one, and ends every other session of the account. A wrong current
+ * password counts toward the lockout like a failed sign-in, so a session left open cannot be used to guess
+ * the password; at the lock, every session of the account ends.
+ */
 export async function changePassword(
   deps: AuthDeps,
   actor: Actor,
@@ -386,7 +390,39 @@ export async function changePassword(
 ): Promise<void> {
   const now = deps.clock.now();
   const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, actor.userId));
-  if (!account || !(await verifyPassword(account.passwordHash, input.currentPassword))) {
+  if (!account) throw new Unauthenticated('Sign in to continue.');
+  if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
+    const locked = await deps.database.transaction(async (tx) => {
+      const lockNow = await countFailure(tx, account.id, now);
+      if (lockNow) await revokeUserSessions(tx, account.id, now, 'locked');
+      await appendAuditEvents(
+        tx,
+        account.clinicId,
+        actor,
+        [
+          {
+            action: 'auth.password-change-failed',
+            resourceType: 'user_account',
+            resourceId: account.id,
+            outcome: 'failure',
+          },
+          ...(lockNow
+            ? [
+                {
+                  action: 'auth.lockout',
+                  resourceType: 'user_account',
+                  resourceId: account.id,
+                  outcome: 'failure' as const,
+                },
+              ]
+            : []),
+        ],
+        request,
+        now,
+      );
+      return lockNow;
+    });
+    if (locked) throw new Locked(lockedMessage(new Date(now.getTime() + lockoutDurationMs), now));
     throw new Invalid('The current password is not right.', [
       { path: 'currentPassword', message: 'The current password is not right.' },
     ]);
@@ -405,7 +441,7 @@ export async function changePassword(
   await deps.database.transaction(async (tx) => {
     await tx
       .update(userAccount)
-      .set({ passwordHash, passwordChangedAt: now })
+      .set({ passwordHash, passwordChangedAt: now, failedLoginCount: 0 })
       .where(eq(userAccount.id, account.id));
     await revokeUserSessions(tx, account.id, now, 'password-changed', actor.sessionId);
     await appendAuditEvents(
