@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../context.ts';
 import type { AppDeps } from '../../deps.ts';
-import { Invalid } from '../../errors.ts';
+import { Forbidden, Invalid } from '../../errors.ts';
 import { actorOf, requestMeta, runUnitOfWork } from '../../http/unit-of-work.ts';
 import { presentAllergy, presentCondition, presentMedication } from './patients.presenter.ts';
 import {
@@ -278,12 +278,9 @@ export function patientRoutes(appBase: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const chart = await run(request, (ctx) =>
-        patients.readPatient(
-          ctx,
-          actor.kind === 'patient' ? actor.patientId : '00000000-0000-0000-0000-000000000000',
-        ),
-      );
+      // The route's permission (portal.self) is held by patient accounts only; this narrows the type.
+      if (actor.kind !== 'patient') throw new Forbidden('This is the patient portal’s own-record view.');
+      const chart = await run(request, (ctx) => patients.readPatient(ctx, actor.patientId));
       privateRecord(reply, chart.version);
       return chart;
     },
