@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ruleCatalog } from '../src/index.ts';
+import { instruments, ruleCatalog } from '../src/index.ts';
 import { renderReadme } from './readme.ts';
 
 describe('package README and rule catalog', () => {
@@ -21,6 +21,12 @@ describe('package README and rule catalog', () => {
     }
   });
 
+  it('lists every instrument, and every rule id, in the README', () => {
+    const readme = renderReadme();
+    for (const id of Object.keys(instruments)) expect(readme).toContain(`| \`${id}\` |`);
+    for (const rule of ruleCatalog()) expect(readme).toContain(`| \`${rule.id}\` |`);
+  });
+
   it('marks every number that the reference does not give as a clinic setting without a default', () => {
     const withoutDefault = ruleCatalog()
       .filter((r) => r.setting && r.setting.default === null)
@@ -33,6 +39,9 @@ describe('package README and rule catalog', () => {
         'dosing.iv-block',
         'eligibility.diazepam-equivalents',
         'outcomes.no-response-after-sessions',
+        'outcomes.madrs.worsening',
+        'outcomes.qids-sr16.worsening',
+        'outcomes.pcl5.remission',
       ]),
     );
   });

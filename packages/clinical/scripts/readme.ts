@@ -1,7 +1,93 @@
-import { instruments, ruleCatalog } from '../src/index.ts';
+import {
+  assessCourse,
+  assessEligibility,
+  calculateDose,
+  classifyChange,
+  classifyVitals,
+  instruments,
+  planCourse,
+  ruleCatalog,
+  scoreInstrument,
+  toFhirQuestionnaire,
+} from '../src/index.ts';
 
 const evidence = { primary: 'P', secondary: 'S', unconfirmed: 'UNCONFIRMED' } as const;
 const tableCell = (text: string) => text.replaceAll('|', '\\|');
+
+/** A value as a compact TypeScript literal, for the examples. */
+function literal(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'string' ? `'${value.replaceAll("'", "\\'")}'` : String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return `{ ${entries.map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${literal(v)}`).join(', ')} }`;
+}
+
+/** Example calls with the results they really return, so the README's examples cannot drift from the code. */
+function examples(): string[] {
+  const call = (code: string, result: unknown) => [code, `// → ${literal(result)}`];
+  const course = planCourse('spravato-trd', '2026-03-02');
+  const kinds = [...new Set(course.map((e) => e.kind))]
+    .map((kind) => `${course.filter((e) => e.kind === kind).length} ${kind}`)
+    .join(', ');
+  const q = toFhirQuestionnaire('phq9');
+  return [
+    ...call(
+      "scoreInstrument('phq9', [2, 2, 1, 1, 1, 1, 1, 0, 1]);",
+      scoreInstrument('phq9', [2, 2, 1, 1, 1, 1, 1, 0, 1]),
+    ),
+    ...call(
+      "scoreInstrument('phq9', [1, null, 1, 1, 0, 0, 0, 0, 2]);  // item 2 skipped",
+      scoreInstrument('phq9', [1, null, 1, 1, 0, 0, 0, 0, 2]),
+    ),
+    ...call(
+      "scoreInstrument('audit-c', [2, 1, 0], { sex: 'female' });",
+      scoreInstrument('audit-c', [2, 1, 0], { sex: 'female' }),
+    ),
+    ...call(
+      "scoreInstrument('cssrs-screener', [1, 1, 0, 1, 0, 0, null]);",
+      scoreInstrument('cssrs-screener', [1, 1, 0, 1, 0, 0, null]),
+    ),
+    ...call("classifyChange('phq9', 20, 9);", classifyChange('phq9', 20, 9)),
+    ...call("assessCourse('phq9', 20, [8, 4, 13]).status;", assessCourse('phq9', 20, [8, 4, 13]).status),
+    ...call("toFhirQuestionnaire('phq9').item[8];  // item 9, abridged to its code and first answer", {
+      linkId: q.item[8]!.linkId,
+      code: q.item[8]!.code,
+      answerOption: q.item[8]!.answerOption!.slice(0, 1),
+    }),
+    ...call(
+      "calculateDose({ product: 'ketamine-racemic', route: 'iv', weightKg: 80, mgPerKg: 0.5, concentrationMgPerMl: 10 });",
+      calculateDose({
+        product: 'ketamine-racemic',
+        route: 'iv',
+        weightKg: 80,
+        mgPerKg: 0.5,
+        concentrationMgPerMl: 10,
+      }),
+    ),
+    ...call(
+      "calculateDose({ product: 'esketamine', route: 'intranasal', doseMg: 84 });",
+      calculateDose({ product: 'esketamine', route: 'intranasal', doseMg: 84 }),
+    ),
+    ...call(
+      'classifyVitals({ systolic: 162, diastolic: 84 }, { systolic: 120, diastolic: 80 });',
+      classifyVitals({ systolic: 162, diastolic: 84 }, { systolic: 120, diastolic: 80 }),
+    ),
+    ...call(
+      "assessEligibility({ ageYears: 42, route: 'im', product: 'ketamine-racemic', conditions: [{ icd10: 'F31.81' }], medications: [] });",
+      assessEligibility({
+        ageYears: 42,
+        route: 'im',
+        product: 'ketamine-racemic',
+        conditions: [{ icd10: 'F31.81' }],
+        medications: [],
+      }),
+    ),
+    `planCourse('spravato-trd', '2026-03-02');`,
+    `// → ${course.length} planned events: ${kinds}`,
+  ];
+}
 
 /** The package README, generated from the rules' own metadata so that it cannot drift from the code. */
 export function renderReadme(): string {
@@ -19,36 +105,45 @@ export function renderReadme(): string {
     '',
     '## Use',
     '',
-    '```ts',
-    "import { assessEligibility, calculateDose, classifyChange, classifyVitals, planCourse, scoreInstrument } from '@kapstone/clinical';",
+    'Each result below is computed by calling the function when the README is generated.',
     '',
-    "scoreInstrument('phq9', [2, 2, 1, 1, 1, 1, 1, 0, 1]);",
-    "// { instrument: 'phq9', total: 10, band: 'moderate', complete: true, flags: ['suicidal-ideation'] }",
-    "classifyChange('phq9', 20, 9);      // { change: -11, percentChange: -55, response: true, remission: false, worsening: false }",
-    "calculateDose({ product: 'ketamine-racemic', route: 'iv', weightKg: 80, mgPerKg: 0.5, concentrationMgPerMl: 10 });",
-    "// { doseMg: 40, mgPerKg: 0.5, volumeMl: 4, level: 'ok', messages: ['Infuse over 40 minutes.'] }",
-    "calculateDose({ product: 'esketamine', route: 'intranasal', doseMg: 84 });  // devices: 3",
-    'classifyVitals({ systolic: 162, diastolic: 84 }, { systolic: 120, diastolic: 80 });',
-    "// { level: 'critical', reasons: ['Systolic up 42 mmHg from baseline (≥ 40)'] }",
-    "assessEligibility({ ageYears: 42, route: 'im', product: 'ketamine-racemic', conditions: [{ icd10: 'F31.81' }], medications: [] });",
-    "// { decision: 'review', findings: [{ ruleId: 'eligibility.bipolar', kind: 'caution', message: '…', source: 'clinical-reference 3.5; …' }] }",
-    "planCourse('spravato-trd', '2026-03-02');  // preparation, 12 doses with pre-dose PHQ-9/GAD-7, end of course, follow-ups at 1, 3, 6, 12 months",
+    '```ts',
+    "import { assessCourse, assessEligibility, calculateDose, classifyChange, classifyVitals, planCourse, scoreInstrument, toFhirQuestionnaire } from '@kapstone/clinical';",
+    '',
+    ...examples(),
     '```',
     '',
-    'Also: `toFhirQuestionnaire(id)` (FHIR R4, LOINC-coded), `assessCourse`, `observationSchedule`, `nextReadingDue`,',
-    '`preDoseGate`, `dischargeReadiness`, `checkDoseSpacing`, `classifyMedication`, `ruleCatalog()`.',
-    'Scoring throws `RangeError` for a wrong number of answers or an answer that is not an option; an incomplete form',
-    "gives `complete: false`, `total: null` and band `'incomplete'`, but its safety flags (PHQ-9 item 9, QIDS item 12,",
-    'C-SSRS high risk) are still raised.',
+    'Also: `observationSchedule`, `nextReadingDue`, `preDoseGate`, `dischargeReadiness`, `checkDoseSpacing`,',
+    '`classifyMedication`, `ruleCatalog()`, and the defaults as plain data (`defaultOutcomeThresholds`,',
+    "`defaultVitalsThresholds`, `defaultDosingLimits`, `protocols`, the instruments' cut-off constants).",
+    '',
+    '### Scoring contract',
+    '',
+    '- `answers` are item scores in item order; yes/no items are 1/0; a skipped item is `null`. A wrong number of',
+    "  answers, an answer that is not one of the item's scores, an `undefined` or a hole in a sparse array throws a",
+    '  `RangeError` naming the item (the server answers 400).',
+    "- An incomplete form gives `complete: false`, `total: null` and band `'incomplete'`: no severity is guessed from",
+    '  part of a form. Its safety flags are still raised from the answers given: PHQ-9 item 9 and QIDS-SR16 item 12',
+    "  (`suicidal-ideation`), and a C-SSRS high-risk answer, which keeps band `'high'` even on an unfinished screen.",
+    '- Skip logic: C-SSRS questions 3–5 only after yes to 2, 6b only after yes to 6; MDQ question 2 only after two or',
+    '  more symptoms; PHQ-9 item 10 is optional and unscored.',
+    '- `context` takes `sex` (AUDIT-C) and `cutoffs` (`phq2`, `gad2`, `pcl5`, `auditC.male`, `auditC.female`): clinic',
+    "  overrides of screening cut-offs; an override outside the total's range throws.",
+    "- `classifyChange` throws for the C-SSRS (no total) and for totals outside the instrument's range; a criterion",
+    '  the reference does not define for an instrument is `false` (see the outcome rules below).',
     '',
     '## Instruments',
     '',
-    '| id | instrument | completed by | recall | bands | LOINC (panel / total) | licence |',
-    '|---|---|---|---|---|---|---|',
+    '| id | instrument | items | total | completed by | recall | bands | LOINC (panel / total / items) | licence |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...Object.values(instruments).map(
       (i) =>
-        `| \`${i.id}\` | ${tableCell(i.name)} | ${i.completedBy} | ${tableCell(i.recallPeriod)} | ${i.bands.map((b) => `\`${b.id}\``).join(', ')} | ${i.loinc?.panel ?? '—'} / ${i.loinc?.total ?? '—'} | ${tableCell(i.licence)} |`,
+        `| \`${i.id}\` | ${tableCell(i.name)} | ${i.items.length} | ${i.totalRange ? `${i.totalRange.min}–${i.totalRange.max}` : 'none'} | ${i.completedBy} | ${tableCell(i.recallPeriod)} | ${i.bands.map((b) => `\`${b.id}\``).join(', ')} | ${i.loinc?.panel ?? '—'} / ${i.loinc?.total ?? '—'} / ${i.items.filter((item) => item.loinc).length} of ${i.items.length} | ${tableCell(i.licence)} |`,
     ),
+    '',
+    "Item texts are the instrument's own wording only where its terms allow it (PHQ-9, PHQ-2, GAD-7, GAD-2, AUDIT-C);",
+    'elsewhere they are short labels in our own words. LOINC codes appear only where `shared/clinical-reference.md`',
+    'gives them; its "Gaps" section lists the instruments without codes.',
     '',
     '## Rules and their sources',
     '',
@@ -72,7 +167,17 @@ export function renderReadme(): string {
       );
     }
   }
+  const unset = rules.filter((r) => r.setting && r.setting.default === null);
   lines.push(
+    '',
+    '## Clinic settings without a default',
+    '',
+    'The reference gives no number for these (or marks it UNCONFIRMED without one); each stays off, or false, until',
+    'the clinic sets it:',
+    '',
+    ...unset.map(
+      (r) => `- \`${r.setting!.key}\`${r.setting!.key === r.id ? '' : ` (rule \`${r.id}\`)`}: ${r.title}`,
+    ),
     '',
     '## Tests',
     '',

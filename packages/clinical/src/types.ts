@@ -49,6 +49,11 @@ export interface InstrumentItem {
   loinc?: string;
   /** Present when the item is only asked under a condition (C-SSRS skip logic, MDQ parts). */
   enableWhen?: { item: string; answers: readonly number[] };
+  /**
+   * True when the form may be complete without this item: PHQ-9 item 10 (unscored), and MDQ question 2,
+   * which the form asks only when more than one symptom was checked.
+   */
+  optional?: boolean;
 }
 
 export interface InstrumentDefinition {
@@ -78,8 +83,11 @@ export interface InstrumentScore {
 
 export type ScoreContext = {
   sex?: Sex;
-  /** Clinic overrides of cut-offs the reference leaves to the site (PCL-5: 31–33). */
-  cutoffs?: { pcl5?: number };
+  /**
+   * Clinic overrides of screening cut-offs, each "positive at or above": PCL-5 (the reference leaves 31–33 to
+   * the site), PHQ-2 (≥3, or the published alternative ≥2), GAD-2 (≥3), AUDIT-C by sex (≥4 men, ≥3 women).
+   */
+  cutoffs?: { pcl5?: number; phq2?: number; gad2?: number; auditC?: { male?: number; female?: number } };
 };
 
 export interface ChangeClassification {

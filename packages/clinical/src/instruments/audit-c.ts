@@ -1,10 +1,16 @@
 import type { InstrumentDefinition, InstrumentScore, ScoreContext } from '../types.ts';
-import { cite, incomplete, sum, validateAnswers } from './common.ts';
+import { cite, incomplete, screeningCutoff, sum, validateAnswers } from './common.ts';
 
-/** Positive at ≥4 for men and ≥3 for women (clinical-reference 1.9, HL7 US Core example citing PMID 12695273). */
+/**
+ * Positive at ≥4 for men and ≥3 for women (clinical-reference 1.9, HL7 US Core example citing PMID 12695273).
+ * A clinic may override either through `context.cutoffs.auditC`.
+ */
 export const auditCPositiveAtLeast = { male: 4, female: 3 } as const;
 
-// Questions 1–3 of the WHO AUDIT (Babor et al., WHO/MSD/MSB/01.6a), which the WHO publishes for free use.
+// Questions 1–3 of the WHO AUDIT (Babor et al., WHO/MSD/MSB/01.6a). The reference gives no licence; the WHO
+// manual lets the AUDIT be reproduced freely but not for sale or commercial use, and SAMHSA describes the
+// AUDIT-C as public domain (both as quoted in the CamCOPS task documentation). A clinic with doubts about the
+// WHO's non-commercial clause can replace the wording with labels without touching the scoring.
 export const auditC: InstrumentDefinition = {
   id: 'audit-c',
   name: 'Alcohol Use Disorders Identification Test — Consumption',
@@ -55,7 +61,8 @@ export const auditC: InstrumentDefinition = {
     { id: 'positive', label: 'Positive: ≥4 (men) or ≥3 (women)' },
   ],
   loinc: { panel: '72109-2', total: '75626-2' },
-  licence: 'WHO AUDIT, free to use (WHO/MSD/MSB/01.6a).',
+  licence:
+    '© World Health Organization 2001: may be freely reproduced, not for sale or commercial use (WHO/MSD/MSB/01.6a); AUDIT-C described as public domain by SAMHSA.',
   citations: [
     cite('1.9', 'HL7 US Core IG AUDIT-C example (PMID 12695273): cut-offs by sex, LOINC 72109-2 / 75626-2'),
     cite('1.9', 'Babor TF et al. AUDIT: Guidelines for Use in Primary Care, 2nd ed. WHO 2001'),
@@ -63,9 +70,10 @@ export const auditC: InstrumentDefinition = {
 };
 
 /**
- * Positive at ≥4 for men, ≥3 for women. With the sex unknown the lower cut-off (3) is used, so a possible
- * problem is not missed, and `sex-unknown-lower-cutoff` says so. When every point comes from question 1 the
- * patient is probably drinking within limits (`points-only-from-frequency`).
+ * Positive at ≥4 for men, ≥3 for women. With the sex unknown the lower of the two cut-offs is used, so a
+ * possible problem is not missed, and `sex-unknown-lower-cutoff` says so (a design choice: the reference is
+ * silent). When every point comes from question 1 the patient is probably drinking within limits
+ * (`points-only-from-frequency`).
  */
 export function scoreAuditC(
   answers: ReadonlyArray<number | null>,
@@ -76,7 +84,21 @@ export function scoreAuditC(
   const values = answers as number[];
   const total = sum(values);
   const flags: string[] = [];
-  const cutoff = context.sex ? auditCPositiveAtLeast[context.sex] : auditCPositiveAtLeast.female;
+  const cutoffs = {
+    male: screeningCutoff(
+      auditC,
+      'cutoffs.auditC.male',
+      context.cutoffs?.auditC?.male,
+      auditCPositiveAtLeast.male,
+    ),
+    female: screeningCutoff(
+      auditC,
+      'cutoffs.auditC.female',
+      context.cutoffs?.auditC?.female,
+      auditCPositiveAtLeast.female,
+    ),
+  };
+  const cutoff = context.sex ? cutoffs[context.sex] : Math.min(cutoffs.male, cutoffs.female);
   if (!context.sex) flags.push('sex-unknown-lower-cutoff');
   if (total > 0 && values[1] === 0 && values[2] === 0) flags.push('points-only-from-frequency');
   return {

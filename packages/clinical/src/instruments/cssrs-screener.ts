@@ -1,8 +1,11 @@
 import type { InstrumentDefinition, InstrumentScore } from '../types.ts';
 import { cite, incomplete, validateAnswers, yesNo } from './common.ts';
 
-// clinical-reference 1.5. Question wording as given in the HL7 US Behavioral Health Profiles IG example of the
-// C-SSRS screener (© 2011 Kelly Posner; free for clinical use with the Columbia Lighthouse Project's terms).
+// clinical-reference 1.5. Questions, order, LOINC codes and skip logic as in the HL7 US Behavioral Health
+// Profiles IG example of the screener. The reference records only the © notice, no licence to reproduce the
+// wording, and the copyright holder licenses electronic implementations of the scale exclusively through an
+// agent (Clario's C-SSRS sublicensing programme). So each item carries a short label in our own words; the
+// clinician asks the questions from the official screener, which the clinic uses under its own licence.
 export const cssrsScreener: InstrumentDefinition = {
   id: 'cssrs-screener',
   name: 'Columbia Suicide Severity Rating Scale — Screener (recent)',
@@ -13,21 +16,21 @@ export const cssrsScreener: InstrumentDefinition = {
     {
       id: 'cssrs-1',
       number: 1,
-      text: 'Have you wished you were dead or wished you could go to sleep and not wake up?',
+      text: 'Wish to be dead or not to wake up (past month)',
       options: yesNo,
       loinc: '93246-7',
     },
     {
       id: 'cssrs-2',
       number: 2,
-      text: 'Have you actually had any thoughts of killing yourself?',
+      text: 'Any actual thoughts of killing oneself (past month)',
       options: yesNo,
       loinc: '93247-5',
     },
     {
       id: 'cssrs-3',
       number: 3,
-      text: 'Have you been thinking about how you might do this?',
+      text: 'Thinking about how (a method)',
       options: yesNo,
       loinc: '93248-3',
       enableWhen: { item: 'cssrs-2', answers: [1] },
@@ -35,7 +38,7 @@ export const cssrsScreener: InstrumentDefinition = {
     {
       id: 'cssrs-4',
       number: 4,
-      text: 'Have you had these thoughts and had some intention of acting on them?',
+      text: 'Some intention of acting on the thoughts',
       options: yesNo,
       loinc: '93249-1',
       enableWhen: { item: 'cssrs-2', answers: [1] },
@@ -43,7 +46,7 @@ export const cssrsScreener: InstrumentDefinition = {
     {
       id: 'cssrs-5',
       number: 5,
-      text: 'Have you started to work out or worked out the details of how to kill yourself? Do you intend to carry out this plan?',
+      text: 'Details of a plan worked out, with intent to carry it out',
       options: yesNo,
       loinc: '93250-9',
       enableWhen: { item: 'cssrs-2', answers: [1] },
@@ -51,14 +54,14 @@ export const cssrsScreener: InstrumentDefinition = {
     {
       id: 'cssrs-6',
       number: 6,
-      text: 'Have you ever done anything, started to do anything, or prepared to do anything to end your life?',
+      text: 'Any suicidal behaviour ever: did, started or prepared anything to end one’s life (lifetime)',
       options: yesNo,
       loinc: '93267-3',
     },
     {
       id: 'cssrs-6b',
       number: 7,
-      text: 'Was this within the past 3 months?',
+      text: 'That behaviour was within the past 3 months',
       options: yesNo,
       loinc: '93269-9',
       enableWhen: { item: 'cssrs-6', answers: [1] },
@@ -74,7 +77,8 @@ export const cssrsScreener: InstrumentDefinition = {
     },
   ],
   loinc: { panel: '93373-9', total: '93374-7' },
-  licence: '© 2011 Kelly Posner (Columbia Lighthouse Project); free for clinical use under its terms.',
+  licence:
+    '© Kelly Posner, Research Foundation for Mental Hygiene (2011 notice); item labels only. Electronic implementations are licensed by the copyright holder: the clinic administers the official screener under its own licence.',
   citations: [
     cite(
       '1.5',

@@ -51,9 +51,9 @@ export function questionnaireOf(definition: InstrumentDefinition): Questionnaire
     title: `${definition.name} (${definition.shortName})`,
     status: 'active',
     subjectType: ['Patient'],
-    ...(definition.loinc?.panel
-      ? { code: [{ system: loincSystem, code: definition.loinc.panel, display: definition.name }] }
-      : {}),
+    // LOINC codes carry no display: our titles and item labels are not LOINC's display names, and a display
+    // that differs from the code system's is a validation error waiting to happen.
+    ...(definition.loinc?.panel ? { code: [{ system: loincSystem, code: definition.loinc.panel }] } : {}),
     copyright: definition.licence,
     item: definition.items.map((item): QuestionnaireItem => {
       const condition = item.enableWhen;
@@ -62,8 +62,9 @@ export function questionnaireOf(definition: InstrumentDefinition): Questionnaire
         linkId: item.id,
         text: item.text,
         type: 'choice',
-        required: !condition,
-        ...(item.loinc ? { code: [{ system: loincSystem, code: item.loinc, display: item.text }] } : {}),
+        // Conditional and optional items (PHQ-9 item 10, MDQ question 2) must not block a submission.
+        required: !condition && !item.optional,
+        ...(item.loinc ? { code: [{ system: loincSystem, code: item.loinc }] } : {}),
         ...(condition && source
           ? {
               enableWhen: condition.answers.map((score) => ({

@@ -1,7 +1,16 @@
 import type { InstrumentDefinition, InstrumentScore } from '../types.ts';
-import { bandOf, cite, incomplete, items, phqFrequency, sum, validateAnswers } from './common.ts';
+import {
+  bandOf,
+  cite,
+  incomplete,
+  items,
+  pfizerScreenerLicence,
+  phqFrequency,
+  sum,
+  validateAnswers,
+} from './common.ts';
 
-// clinical-reference 1.3 (Spitzer, Kroenke, Williams & Löwe 2006). Free to reproduce (PHQ screeners, Pfizer).
+// clinical-reference 1.3 (Spitzer, Kroenke, Williams & Löwe 2006). Reproduced under Pfizer's terms (pfizerScreenerLicence).
 export const gad7: InstrumentDefinition = {
   id: 'gad7',
   name: 'Generalized Anxiety Disorder-7',
@@ -30,7 +39,7 @@ export const gad7: InstrumentDefinition = {
     { id: 'severe', label: 'Severe', min: 15, max: 21 },
   ],
   loinc: { panel: '69737-5', total: '70274-6' },
-  licence: 'Free to reproduce and use without permission (PHQ screeners, Pfizer).',
+  licence: pfizerScreenerLicence,
   citations: [
     cite('1.3', 'Spitzer RL, Kroenke K, Williams JBW, Löwe B. Arch Intern Med 2006;166(10):1092-1097'),
     cite(

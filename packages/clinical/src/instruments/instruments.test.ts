@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InstrumentId } from '../types.ts';
-import { instruments, scoreInstrument, toFhirQuestionnaire } from './index.ts';
+import { bandOf } from './common.ts';
+import { instruments, qidsDomains, scoreInstrument, toFhirQuestionnaire } from './index.ts';
 
 /** Answers whose items sum to `total`, filling items in order up to each item's maximum. */
 function answersSumming(id: InstrumentId, total: number): number[] {
@@ -46,6 +47,10 @@ const bandEdges: [InstrumentId, number, string][] = [
   ['phq2', 3, 'positive'],
   ['gad2', 2, 'negative'],
   ['gad2', 3, 'positive'],
+  ['phq2', 0, 'negative'],
+  ['phq2', 6, 'positive'],
+  ['gad2', 0, 'negative'],
+  ['gad2', 6, 'positive'],
   ['cadss6', 0, 'scored'],
   ['cadss6', 24, 'scored'],
 ];
@@ -295,8 +300,7 @@ describe('every instrument', () => {
     '%s: raising an answer never lowers the band',
     (id) => {
       const order = orderedBands[id]!;
-      const skip = (i: number) =>
-        (id === 'dast10' && i === 2) || (id === 'mdq' && i >= 13) || (id === 'cssrs-screener' && i === 6);
+      const skip = (i: number) => (id === 'dast10' && i === 2) || (id === 'mdq' && i >= 13);
       fc.assert(
         fc.property(fullAnswers(id), fc.nat(), (answers, pick) => {
           const i = pick % answers.length;
@@ -331,9 +335,11 @@ describe('FHIR Questionnaire', () => {
     const q = toFhirQuestionnaire('phq9');
     expect(q.resourceType).toBe('Questionnaire');
     expect(q.status).toBe('active');
-    expect(q.code).toEqual([
-      { system: 'http://loinc.org', code: '44249-1', display: 'Patient Health Questionnaire-9' },
-    ]);
+    expect(q.code).toEqual([{ system: 'http://loinc.org', code: '44249-1' }]);
+    expect(q.item.find((i) => i.linkId === 'phq9-10')).toMatchObject({
+      required: false,
+      code: [{ system: 'http://loinc.org', code: '69722-7' }],
+    });
     const item9 = q.item.find((i) => i.linkId === 'phq9-9')!;
     expect(item9.code?.[0]?.code).toBe('44260-8');
     expect(item9.answerOption?.map((o) => [o.valueCoding.code, o.extension[0]!.valueDecimal])).toEqual([
@@ -364,4 +370,246 @@ describe('FHIR Questionnaire', () => {
       expect(new Set(q.item.map((i) => i.linkId)).size).toBe(q.item.length);
     },
   );
+});
+
+/** An array of zeros with a hole at `index`, as `answers[i] = v` on an empty array leaves it. */
+function withHole(length: number, index: number): number[] {
+  const answers: number[] = [];
+  for (let i = 0; i < length; i++) if (i !== index) answers[i] = 0;
+  return answers;
+}
+
+describe('answer validation (the server answers 400 to these)', () => {
+  it.each([
+    ['a sparse array (hole at item 2)', 'phq9', withHole(9, 1), /item 2: no answer given/],
+    ['an empty array of the right length', 'gad7', new Array(7), /item 1: no answer given/],
+    ['an undefined answer', 'pcl5', [...new Array(19).fill(0), undefined], /item 20: no answer given/],
+    ['a string answer', 'gad7', [0, 0, '1', 0, 0, 0, 0], /item 3: 1 is not one of 0, 1, 2, 3/],
+    ['a yes/no item answered 2', 'dast10', [0, 0, 2, 0, 0, 0, 0, 0, 0, 0], /item 3: 2 is not one of 0, 1/],
+    ['too many answers', 'phq9', new Array(11).fill(0), /9 to 10 answers.*got 11/],
+    ['too few answers', 'qids-sr16', new Array(15).fill(0), /16 answers.*got 15/],
+    ['not an array', 'mdq', 'yes' as unknown, /array of answers/],
+  ] as const)('rejects %s with a RangeError naming the problem', (_, id, answers, message) => {
+    const call = () => scoreInstrument(id, answers as unknown as (number | null)[]);
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow(message);
+  });
+  it('rejects an unknown instrument for the FHIR export too', () => {
+    expect(() => toFhirQuestionnaire('beck' as InstrumentId)).toThrow(/Unknown instrument: beck/);
+  });
+  it('refuses a band lookup that falls between bands (a malformed definition), rather than guessing', () => {
+    const gappy = { ...instruments.phq9, bands: [{ id: 'low', label: 'low', min: 0, max: 3 }] };
+    expect(() => bandOf(gappy, 4)).toThrow(/no band for total 4/);
+  });
+});
+
+describe('clinic-overridable screening cut-offs', () => {
+  it('PHQ-2: ≥3 by default, ≥2 when the clinic picks the published alternative (Arroll 2010)', () => {
+    expect(scoreInstrument('phq2', [1, 1]).band).toBe('negative');
+    expect(scoreInstrument('phq2', [1, 1], { cutoffs: { phq2: 2 } }).band).toBe('positive');
+    expect(scoreInstrument('phq2', [1, 0], { cutoffs: { phq2: 2 } }).band).toBe('negative');
+  });
+  it('GAD-2 and PCL-5 take their overrides', () => {
+    expect(scoreInstrument('gad2', [2, 1], { cutoffs: { gad2: 4 } }).band).toBe('negative');
+    expect(scoreInstrument('pcl5', answersSumming('pcl5', 31), { cutoffs: { pcl5: 32 } }).band).toBe(
+      'negative',
+    );
+  });
+  it('AUDIT-C: overrides by sex; with sex unknown the lower of the two applies', () => {
+    const cutoffs = { auditC: { male: 5, female: 4 } };
+    expect(scoreInstrument('audit-c', [2, 1, 1], { sex: 'male', cutoffs }).band).toBe('negative');
+    expect(scoreInstrument('audit-c', [2, 2, 1], { sex: 'male', cutoffs }).band).toBe('positive');
+    expect(scoreInstrument('audit-c', [1, 1, 1], { cutoffs }).band).toBe('negative');
+    expect(scoreInstrument('audit-c', [2, 1, 1], { cutoffs }).band).toBe('positive');
+  });
+  it.each([Number.NaN, 0, 7, Number.POSITIVE_INFINITY])('refuses a PHQ-2 cut-off of %s', (phq2) => {
+    expect(() => scoreInstrument('phq2', [3, 3], { cutoffs: { phq2 } })).toThrow(/cutoffs\.phq2/);
+  });
+});
+
+describe('MDQ question 2 is asked only after two or more "yes"', () => {
+  const symptoms = (yes: number) => Array.from({ length: 13 }, (_, i) => (i < yes ? 1 : 0));
+  it('is complete and negative without question 2 when fewer than two symptoms were checked', () => {
+    expect(scoreInstrument('mdq', [...symptoms(1), null, 0])).toMatchObject({
+      total: 1,
+      band: 'negative',
+      complete: true,
+    });
+  });
+  it('stays incomplete without question 2 once two symptoms were checked, or without question 3', () => {
+    expect(scoreInstrument('mdq', [...symptoms(2), null, 0]).band).toBe('incomplete');
+    expect(scoreInstrument('mdq', [...symptoms(9), 1, null]).band).toBe('incomplete');
+  });
+  it('marks question 2 as not required in the FHIR Questionnaire', () => {
+    expect(toFhirQuestionnaire('mdq').item.find((i) => i.linkId === 'mdq-14')?.required).toBe(false);
+  });
+});
+
+describe('LOINC codes are exactly those the reference gives (never invented)', () => {
+  // clinical-reference 1.1, 1.2, 1.3, 1.5, 1.9 and 1.10, code by code. The reference marks PCL-5, MADRS,
+  // QIDS-SR16, CADSS, GAD-2 (panel/total), the MDQ panel and the C-SSRS "Yes" answer (LA33-6) UNCONFIRMED.
+  const fromReference: Record<string, string[]> = {
+    phq9: [
+      '44249-1',
+      '44261-6',
+      '44250-9',
+      '44255-8',
+      '44259-0',
+      '44254-1',
+      '44251-7',
+      '44258-2',
+      '44252-5',
+    ].concat(['44253-3', '44260-8', '69722-7', 'LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9']),
+    phq2: ['55757-9', '55758-7', '44250-9', '44255-8', 'LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9'],
+    gad7: [
+      '69737-5',
+      '70274-6',
+      '69725-0',
+      '68509-9',
+      '69733-4',
+      '69734-2',
+      '69735-9',
+      '69689-8',
+      '69736-7',
+    ].concat(['LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9']),
+    gad2: ['69725-0', '68509-9', 'LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9'],
+    'cssrs-screener': ['93373-9', '93374-7', '93246-7', '93247-5', '93248-3', '93249-1', '93250-9'].concat([
+      '93267-3',
+      '93269-9',
+      'LA32-8',
+    ]),
+    'audit-c': ['72109-2', '75626-2'],
+    dast10: ['82666-9', '82667-7', 'LA32-8'],
+    mdq: ['LA32-8'],
+    pcl5: [],
+    madrs: [],
+    'qids-sr16': [],
+    cadss6: [],
+  };
+  it.each(Object.keys(instruments) as InstrumentId[])('%s', (id) => {
+    const definition = instruments[id];
+    const used = new Set<string>([
+      ...(definition.loinc?.panel ? [definition.loinc.panel] : []),
+      ...(definition.loinc?.total ? [definition.loinc.total] : []),
+      ...definition.items.flatMap((item) => [
+        ...(item.loinc ? [item.loinc] : []),
+        ...item.options.flatMap((o) => (o.loinc ? [o.loinc] : [])),
+      ]),
+    ]);
+    expect([...used].sort()).toEqual([...new Set(fromReference[id])].sort());
+  });
+});
+
+describe('definitions are internally consistent', () => {
+  it.each(Object.keys(instruments) as InstrumentId[])('%s: numeric bands tile the total range', (id) => {
+    const { bands, totalRange } = instruments[id];
+    const numeric = bands.filter((b) => b.min !== undefined);
+    if (numeric.length === 0) return;
+    expect(numeric[0]!.min).toBe(totalRange!.min);
+    expect(numeric.at(-1)!.max).toBe(totalRange!.max);
+    for (let i = 1; i < numeric.length; i++) expect(numeric[i]!.min).toBe(numeric[i - 1]!.max! + 1);
+  });
+  it.each(Object.keys(instruments) as InstrumentId[])('%s: item ids unique, option scores unique', (id) => {
+    const { items } = instruments[id];
+    expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+    for (const item of items)
+      expect(new Set(item.options.map((o) => o.score)).size).toBe(item.options.length);
+  });
+});
+
+describe('invariants over every valid answer array', () => {
+  const options = (id: InstrumentId, i: number) => instruments[id].items[i]!.options.map((o) => o.score);
+  const answersOf = (id: InstrumentId, withNulls: boolean) =>
+    fc.tuple(
+      ...instruments[id].items.map((_, i) =>
+        withNulls
+          ? fc.option(fc.constantFrom(...options(id, i)), { nil: null })
+          : fc.constantFrom<number | null>(...options(id, i)),
+      ),
+    );
+
+  it.each(Object.keys(instruments) as InstrumentId[])(
+    '%s: a fully answered form is complete, its total in range and its band one of the instrument’s',
+    (id) => {
+      const { totalRange, bands } = instruments[id];
+      fc.assert(
+        fc.property(answersOf(id, false), (answers) => {
+          const score = scoreInstrument(id, answers);
+          expect(score.complete).toBe(true);
+          expect(bands.map((b) => b.id)).toContain(score.band);
+          if (totalRange) {
+            expect(score.total).toBeGreaterThanOrEqual(totalRange.min);
+            expect(score.total).toBeLessThanOrEqual(totalRange.max);
+          } else expect(score.total).toBeNull();
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
+
+  it('PHQ-9 (9 or 10 answers, any skipped): suicidal-ideation exactly when item 9 is answered above 0', () => {
+    const nine = answersOf('phq9', true).map((a) => a.slice(0, 9));
+    fc.assert(
+      fc.property(fc.oneof(nine, answersOf('phq9', true)), (answers) => {
+        const flagged = scoreInstrument('phq9', answers).flags.includes('suicidal-ideation');
+        expect(flagged).toBe((answers[8] ?? 0) >= 1);
+      }),
+    );
+  });
+
+  it('QIDS-SR16 (any skipped): suicidal-ideation exactly when item 12 is answered above 0', () => {
+    fc.assert(
+      fc.property(answersOf('qids-sr16', true), (answers) => {
+        const flagged = scoreInstrument('qids-sr16', answers).flags.includes('suicidal-ideation');
+        expect(flagged).toBe((answers[11] ?? 0) >= 1);
+      }),
+    );
+  });
+
+  it('C-SSRS (any skipped): yes to 4, 5 or 6b is always high risk, never hidden by a missing answer', () => {
+    fc.assert(
+      fc.property(answersOf('cssrs-screener', true), (answers) => {
+        const score = scoreInstrument('cssrs-screener', answers);
+        const highRisk = answers[3] === 1 || answers[4] === 1 || answers[6] === 1;
+        expect(score.band === 'high').toBe(highRisk);
+        expect(score.flags.includes('high-risk')).toBe(highRisk);
+        expect(score.total).toBeNull();
+      }),
+    );
+  });
+
+  it('QIDS-SR16: the total is the sum of the nine domain maxima and never exceeds the item sum', () => {
+    fc.assert(
+      fc.property(answersOf('qids-sr16', false), (answers) => {
+        const values = answers as number[];
+        const score = scoreInstrument('qids-sr16', values);
+        const expected = Object.values(qidsDomains).reduce(
+          (acc, numbers) => acc + Math.max(...numbers.map((n) => values[n - 1]!)),
+          0,
+        );
+        expect(score.total).toBe(expected);
+        expect(score.total).toBeLessThanOrEqual(values.reduce((a, b) => a + b, 0));
+      }),
+    );
+  });
+
+  it('DAST-10: the total is the "yes" count with item 3 counted on "no"', () => {
+    fc.assert(
+      fc.property(answersOf('dast10', false), (answers) => {
+        const values = answers as number[];
+        const yes = values.filter((a, i) => i !== 2 && a === 1).length;
+        expect(scoreInstrument('dast10', values).total).toBe(yes + (values[2] === 0 ? 1 : 0));
+      }),
+    );
+  });
+
+  it('PCL-5: subscales B–E add up to the total', () => {
+    fc.assert(
+      fc.property(answersOf('pcl5', false), (answers) => {
+        const score = scoreInstrument('pcl5', answers);
+        const { B, C, D, E } = score.subscales!;
+        expect(B! + C! + D! + E!).toBe(score.total);
+      }),
+    );
+  });
 });

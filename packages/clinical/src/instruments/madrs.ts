@@ -5,7 +5,10 @@ export const madrs: InstrumentDefinition = {
   id: 'madrs',
   name: 'Montgomery–Åsberg Depression Rating Scale',
   shortName: 'MADRS',
-  recallPeriod: 'The past week (clinician interview)',
+  // The reference gives no rating window. The past week is the usual convention (secondary sources); a 24-hour
+  // version is used to measure ketamine's rapid onset, so the rater records which was used.
+  recallPeriod:
+    'Usually the past week (a 24-hour window is used in rapid-onset studies); clinician interview',
   completedBy: 'clinician',
   // Item names only; the rating anchors belong to the published scale.
   items: items(

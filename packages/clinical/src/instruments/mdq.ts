@@ -38,6 +38,8 @@ export const mdq: InstrumentDefinition = {
       number: 14,
       text: 'If more than one was checked: did several of these ever happen during the same period of time?',
       options: yesNo,
+      // The form asks it only after two or more "yes": with fewer it is legitimately blank (see scoreMdq).
+      optional: true,
     },
     {
       id: 'mdq-15',
@@ -63,12 +65,17 @@ export const mdq: InstrumentDefinition = {
   ],
 };
 
-/** Total = number of "yes" among the 13 symptom questions; positive only when all three parts hold. */
+/**
+ * Total = number of "yes" among the 13 symptom questions; positive only when all three parts hold. Question 2
+ * may be blank when fewer than two symptoms were checked, because the form does not ask it then.
+ */
 export function scoreMdq(answers: ReadonlyArray<number | null>): InstrumentScore {
   validateAnswers(mdq, answers);
-  if (answers.some((a) => a === null)) return incomplete('mdq');
-  const values = answers as number[];
-  const total = sum(values.slice(0, 13));
-  const positive = total >= mdqSymptomsAtLeast && values[13] === 1 && values[14]! >= problemModerateOrSerious;
+  const symptoms = answers.slice(0, 13);
+  const [samePeriod, problem] = [answers[13], answers[14]];
+  if (symptoms.some((a) => a === null) || problem === null) return incomplete('mdq');
+  const total = sum(symptoms as number[]);
+  if (samePeriod === null && total >= 2) return incomplete('mdq');
+  const positive = total >= mdqSymptomsAtLeast && samePeriod === 1 && problem! >= problemModerateOrSerious;
   return { instrument: 'mdq', total, band: positive ? 'positive' : 'negative', complete: true, flags: [] };
 }

@@ -1,5 +1,5 @@
 import type { InstrumentDefinition, InstrumentScore, ScoreContext } from '../types.ts';
-import { cite, incomplete, items, scale, sum, validateAnswers } from './common.ts';
+import { cite, incomplete, items, scale, screeningCutoff, sum, validateAnswers } from './common.ts';
 
 /**
  * The positive-screen cut-off is a clinic setting: the National Center for PTSD says 31–33 suggests probable
@@ -56,7 +56,8 @@ export const pcl5: InstrumentDefinition = {
     { id: 'negative', label: 'Below the clinic’s cut-off' },
     { id: 'positive', label: 'At or above the cut-off: probable PTSD, confirm clinically' },
   ],
-  licence: 'Public domain (U.S. National Center for PTSD).',
+  licence:
+    'Public domain (U.S. National Center for PTSD); labels in our own words here, the clinic may show the NCPTSD wording.',
   citations: [
     cite(
       '1.4',
@@ -87,7 +88,7 @@ export function scorePcl5(
   const provisional = (Object.keys(clusterMinimum) as (keyof typeof clusterMinimum)[]).every(
     (cluster) => endorsed[cluster]! >= clusterMinimum[cluster],
   );
-  const cutoff = context.cutoffs?.pcl5 ?? pcl5DefaultCutoff;
+  const cutoff = screeningCutoff(pcl5, 'cutoffs.pcl5', context.cutoffs?.pcl5, pcl5DefaultCutoff);
   return {
     instrument: 'pcl5',
     total,

@@ -1,8 +1,17 @@
 import type { InstrumentDefinition, InstrumentScore } from '../types.ts';
-import { bandOf, cite, incomplete, items, phqFrequency, sum, validateAnswers } from './common.ts';
+import {
+  bandOf,
+  cite,
+  incomplete,
+  items,
+  pfizerScreenerLicence,
+  phqFrequency,
+  sum,
+  validateAnswers,
+} from './common.ts';
 
-// clinical-reference 1.1. Item wording and answers as published (Kroenke, Spitzer & Williams 2001); the PHQ
-// screeners are free to reproduce and use without permission (Pfizer).
+// clinical-reference 1.1. Item wording and answers as published (Kroenke, Spitzer & Williams 2001); Pfizer's
+// terms allow reproducing them (see pfizerScreenerLicence). Item 9 is worded exactly as the reference quotes it.
 export const phq9: InstrumentDefinition = {
   id: 'phq9',
   name: 'Patient Health Questionnaire-9',
@@ -21,7 +30,7 @@ export const phq9: InstrumentDefinition = {
         'Feeling bad about yourself — or that you are a failure or have let yourself or your family down',
         'Trouble concentrating on things, such as reading the newspaper or watching television',
         'Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual',
-        'Thoughts that you would be better off dead or of hurting yourself in some way',
+        'Thoughts that you would be better off dead, or of hurting yourself in some way',
       ],
       phqFrequency,
       ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8'],
@@ -37,6 +46,7 @@ export const phq9: InstrumentDefinition = {
         { score: 3, label: 'Extremely difficult' },
       ],
       loinc: '69722-7',
+      optional: true,
     },
   ],
   totalRange: { min: 0, max: 27 },
@@ -48,7 +58,7 @@ export const phq9: InstrumentDefinition = {
     { id: 'severe', label: 'Severe', min: 20, max: 27 },
   ],
   loinc: { panel: '44249-1', total: '44261-6' },
-  licence: 'Free to reproduce and use without permission (PHQ screeners, Pfizer).',
+  licence: pfizerScreenerLicence,
   citations: [
     cite('1.1', 'Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16(9):606-613'),
     cite(

@@ -178,6 +178,9 @@ export function assessCourse(
     thresholds?: Partial<Record<InstrumentId, OutcomeThresholds>>;
   } = {},
 ): CourseAssessment {
+  // Validate the instrument and baseline even when nothing has been measured since, so a wrong call fails
+  // loudly instead of reading as "insufficient data".
+  classifyChange(id, baselineTotal, baselineTotal, options.thresholds);
   if (totalsSinceBaseline.length === 0) {
     return {
       status: 'insufficient-data',
@@ -234,45 +237,74 @@ export function assessCourse(
   };
 }
 
-export const outcomeRules: RuleMetadata[] = Object.entries(defaultOutcomeThresholds).flatMap(([id, rule]) => {
-  const name = instruments[id as InstrumentId].shortName;
-  const rules: RuleMetadata[] = [];
-  if (rule.response) {
-    const percent = 'percentReductionAtLeast' in rule.response;
-    const value =
-      'percentReductionAtLeast' in rule.response
-        ? rule.response.percentReductionAtLeast
-        : rule.response.pointsReductionAtLeast;
-    rules.push({
-      id: `outcomes.${id}.response`,
+/** The instruments whose change over a course the reference defines (clinical-reference 1.13). */
+export const changeInstruments = ['phq9', 'gad7', 'madrs', 'qids-sr16', 'pcl5'] as const;
+
+const criterionSection: Record<(typeof changeInstruments)[number], string> = {
+  phq9: '1.1',
+  gad7: '1.3',
+  madrs: '1.6',
+  'qids-sr16': '1.7',
+  pcl5: '1.4',
+};
+
+function thresholdRule(
+  id: (typeof changeInstruments)[number],
+  criterion: 'response' | 'remission' | 'worsening',
+): RuleMetadata {
+  const name = instruments[id].shortName;
+  const key = `outcomes.${id}.${criterion}`;
+  const rule = defaultOutcomeThresholds[id]?.[criterion];
+  if (!rule) {
+    // The reference gives no number: a clinic setting with no default; until set, the criterion is false.
+    return {
+      id: key,
       area: 'outcomes',
-      title: `${name} response: ≥${value}${percent ? '% reduction from baseline' : '-point reduction from baseline'}`,
-      citation: rule.response.citation,
-      setting: { key: `outcomes.${id}.response`, default: value, unit: percent ? '%' : 'points' },
-    });
+      title: `${name} ${criterion}: no published threshold in the reference; false until the clinic sets one`,
+      citation: {
+        section: `clinical-reference ${criterion === 'worsening' ? '1.13' : criterionSection[id]}`,
+        source: `The reference gives no ${name} ${criterion} threshold`,
+        evidence: 'unconfirmed',
+      },
+      setting: { key, default: null, unit: 'points' },
+    };
   }
-  if (rule.remission) {
-    const below = 'below' in rule.remission;
-    const value = 'below' in rule.remission ? rule.remission.below : rule.remission.atMost;
-    rules.push({
-      id: `outcomes.${id}.remission`,
+  if ('percentReductionAtLeast' in rule) {
+    return {
+      id: key,
       area: 'outcomes',
-      title: `${name} remission: total ${below ? '<' : '≤'} ${value}`,
-      citation: rule.remission.citation,
-      setting: { key: `outcomes.${id}.remission`, default: value, unit: 'points' },
-    });
+      title: `${name} response: ≥${rule.percentReductionAtLeast}% reduction from baseline`,
+      citation: rule.citation,
+      setting: { key, default: rule.percentReductionAtLeast, unit: '%' },
+    };
   }
-  if (rule.worsening) {
-    rules.push({
-      id: `outcomes.${id}.worsening`,
+  if ('pointsReductionAtLeast' in rule) {
+    return {
+      id: key,
       area: 'outcomes',
-      title: `${name} worsening: rise of ≥${rule.worsening.pointsAtLeast} points from baseline`,
-      citation: rule.worsening.citation,
-      setting: { key: `outcomes.${id}.worsening`, default: rule.worsening.pointsAtLeast, unit: 'points' },
-    });
+      title: `${name} response: a drop of ≥${rule.pointsReductionAtLeast} points from baseline`,
+      citation: rule.citation,
+      setting: { key, default: rule.pointsReductionAtLeast, unit: 'points' },
+    };
   }
-  return rules;
-});
+  if ('below' in rule || 'atMost' in rule) {
+    const [sign, value] = 'below' in rule ? ['<', rule.below] : ['≤', rule.atMost];
+    return {
+      id: key,
+      area: 'outcomes',
+      title: `${name} remission: total ${sign} ${value}`,
+      citation: rule.citation,
+      setting: { key, default: value, unit: 'points' },
+    };
+  }
+  return {
+    id: key,
+    area: 'outcomes',
+    title: `${name} worsening: a rise of ≥${rule.pointsAtLeast} points from baseline`,
+    citation: rule.citation,
+    setting: { key, default: rule.pointsAtLeast, unit: 'points' },
+  };
+}
 
 export const noResponseAfterSessionsSetting: RuleMetadata = {
   id: 'outcomes.no-response-after-sessions',
@@ -285,4 +317,32 @@ export const noResponseAfterSessionsSetting: RuleMetadata = {
   },
   setting: { key: 'outcomes.noResponseAfterSessions', default: null, unit: 'sessions' },
 };
-outcomeRules.push(noResponseAfterSessionsSetting);
+
+export const outcomeRules: RuleMetadata[] = [
+  ...changeInstruments.flatMap((id) =>
+    (['response', 'remission', 'worsening'] as const).map((criterion) => thresholdRule(id, criterion)),
+  ),
+  {
+    id: 'outcomes.screeners-no-change-criteria',
+    area: 'outcomes',
+    title:
+      'PHQ-2, GAD-2, AUDIT-C, DAST-10, MDQ and CADSS-6 have no response, remission or worsening definition: classifyChange answers false for all three (their change and percent change are still reported)',
+    citation: {
+      section: 'clinical-reference 1.13',
+      source: 'Outcome definitions exist only for PHQ-9, GAD-7, MADRS, QIDS-SR16, PCL-5 (and Y-BOCS)',
+      evidence: 'unconfirmed',
+    },
+  },
+  {
+    id: 'outcomes.cssrs-no-total',
+    area: 'outcomes',
+    title:
+      'classifyChange refuses the C-SSRS screener (RangeError): it gives a triage level, not a total to compare',
+    citation: {
+      section: 'clinical-reference 1.5',
+      source: 'C-SSRS Triage, cssrs.columbia.edu',
+      evidence: 'primary',
+    },
+  },
+  noResponseAfterSessionsSetting,
+];

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assessCourse, classifyChange, defaultOutcomeThresholds, outcomeRules } from './index.ts';
+import {
+  assessCourse,
+  changeInstruments,
+  classifyChange,
+  defaultOutcomeThresholds,
+  outcomeRules,
+} from './index.ts';
 
 describe('classifyChange (clinical-reference 1.13)', () => {
   it.each([
@@ -54,6 +60,9 @@ describe('classifyChange (clinical-reference 1.13)', () => {
       worsening: false,
     });
     expect(classifyChange('madrs', 10, 40).worsening).toBe(false);
+    for (const id of ['phq2', 'gad2', 'audit-c', 'mdq', 'cadss6'] as const) {
+      expect(classifyChange(id, 6, 0)).toMatchObject({ response: false, remission: false, worsening: false });
+    }
   });
 
   it('takes clinic overrides as plain data', () => {
@@ -88,24 +97,78 @@ describe('assessCourse', () => {
     expect(assessCourse('phq9', 20, [8, 4, 13]).status).toBe('lost-response');
     expect(assessCourse('phq9', 20, [18, 16]).status).toBe('no-response-yet');
   });
+  it('validates the instrument and baseline even before any measurement', () => {
+    expect(() => assessCourse('cssrs-screener', 0, [])).toThrow(RangeError);
+    expect(() => assessCourse('phq9', 30, [])).toThrow(/outside 0–27/);
+  });
+  it('says which criterion a PCL-5 course meets (response by points, no remission defined)', () => {
+    expect(assessCourse('pcl5', 50, [44]).status).toBe('responding');
+    expect(assessCourse('pcl5', 50, [44, 48]).status).toBe('lost-response');
+    expect(assessCourse('pcl5', 30, [41]).status).toBe('worsening');
+  });
+  it('uses a clinic-set threshold where the reference gives none (MADRS worsening)', () => {
+    const citation = {
+      section: 'clinical-reference 1.13',
+      source: 'Clinic protocol',
+      evidence: 'unconfirmed' as const,
+    };
+    const thresholds = {
+      ...defaultOutcomeThresholds,
+      madrs: { ...defaultOutcomeThresholds.madrs, worsening: { pointsAtLeast: 6, citation } },
+    };
+    expect(classifyChange('madrs', 20, 26, thresholds).worsening).toBe(true);
+    expect(classifyChange('madrs', 20, 26).worsening).toBe(false);
+    expect(assessCourse('madrs', 20, [26], { thresholds }).status).toBe('worsening');
+  });
   it('calls non-response only with the clinic’s number of sessions (the reference gives none)', () => {
     expect(assessCourse('phq9', 20, [18, 16], { sessionsCompleted: 6 }).status).toBe('no-response-yet');
     expect(
       assessCourse('phq9', 20, [18, 16], { sessionsCompleted: 6, noResponseAfterSessions: 6 }).status,
     ).toBe('no-response');
+    expect(
+      assessCourse('phq9', 20, [18, 16], { sessionsCompleted: 5, noResponseAfterSessions: 6 }).status,
+    ).toBe('no-response-yet');
+    // Without a session count the limit cannot be reached: not knowing is never "non-response".
+    expect(assessCourse('phq9', 20, [18, 16], { noResponseAfterSessions: 6 }).status).toBe('no-response-yet');
   });
 });
 
 describe('outcome rules metadata', () => {
-  it('lists every threshold with its source, as a clinic setting', () => {
-    expect(outcomeRules.length).toBeGreaterThanOrEqual(13);
-    for (const rule of outcomeRules) {
-      expect(rule.citation.section).toMatch(/^clinical-reference \d+\.\d+$/);
-      expect(rule.citation.source).toBeTruthy();
-      expect(rule.setting).toBeDefined();
+  it('lists every threshold of the five change instruments as a clinic setting with its source', () => {
+    for (const id of changeInstruments) {
+      for (const criterion of ['response', 'remission', 'worsening']) {
+        const rule = outcomeRules.find((r) => r.id === `outcomes.${id}.${criterion}`);
+        expect(rule, `${id}.${criterion}`).toBeDefined();
+        expect(rule!.citation.section).toMatch(/^clinical-reference \d+\.\d+$/);
+        expect(rule!.citation.source.length).toBeGreaterThan(10);
+        expect(rule!.setting?.key).toBe(`outcomes.${id}.${criterion}`);
+      }
     }
-    expect(
-      outcomeRules.find((r) => r.id === 'outcomes.no-response-after-sessions')?.setting?.default,
-    ).toBeNull();
+  });
+  it.each([
+    ['outcomes.phq9.response', 50],
+    ['outcomes.phq9.remission', 5],
+    ['outcomes.phq9.worsening', 5],
+    ['outcomes.gad7.remission', 5],
+    ['outcomes.gad7.worsening', 4],
+    ['outcomes.madrs.remission', 10],
+    ['outcomes.qids-sr16.remission', 5],
+    ['outcomes.pcl5.response', 5],
+    ['outcomes.pcl5.worsening', 10],
+  ] as const)('%s defaults to the reference’s %i', (id, value) => {
+    expect(outcomeRules.find((r) => r.id === id)?.setting?.default).toBe(value);
+  });
+  it.each([
+    'outcomes.madrs.worsening',
+    'outcomes.qids-sr16.worsening',
+    'outcomes.pcl5.remission',
+    'outcomes.no-response-after-sessions',
+  ])('%s has no default: the reference gives no number', (id) => {
+    expect(outcomeRules.find((r) => r.id === id)?.setting?.default).toBeNull();
+  });
+  it('says why screeners and the C-SSRS have no change criteria', () => {
+    expect(outcomeRules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['outcomes.screeners-no-change-criteria', 'outcomes.cssrs-no-total']),
+    );
   });
 });
