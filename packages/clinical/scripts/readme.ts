@@ -181,7 +181,9 @@ export function renderReadme(): string {
     '',
     '## Tests',
     '',
-    '`npx vitest run --project clinical` (add `--coverage` for the coverage report). Tests are table-driven from the',
+    '`npx vitest run --project clinical` from the repository root; for coverage, `npx vitest run --coverage` from',
+    '`packages/clinical` (instruments, outcomes and the catalog must keep 100% of statements, branches, functions and',
+    'lines, or the run fails). Tests are table-driven from the',
     'reference (one row per band edge or published case) with property-based tests (fast-check) for the invariants.',
     '',
   );
