@@ -32,6 +32,18 @@ const expectedGrid = `
   break-glass.review         .     .     .     .     x     .
   staff.manage               .     .     .     .     x     .
   research.read              .     .     .     .     .     x
+  portal.invite              x     x     .     x     x     .
+  mail.read                  .     .     .     .     x     .
+  measures.assign            x     x     x     .     .     .
+  vitals.record              x     x     .     .     .     .
+  eligibility.decide         x     .     .     .     .     .
+  plan.write                 x     .     .     .     .     .
+  preparation.write          x     .     x     .     .     .
+  consent.read               x     x     x     x     x     .
+  consent.countersign        x     x     x     .     .     .
+  consent.templates.manage   .     .     .     .     x     .
+  alerts.read                x     x     x     .     .     .
+  alerts.acknowledge         x     x     x     .     .     .
   portal.self                .     .     .     .     .     .
 `;
 const gridRoles: Role[] = ['prescriber', 'nurse', 'therapist', 'frontdesk', 'admin', 'researcher'];

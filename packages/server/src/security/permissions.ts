@@ -27,6 +27,29 @@ export const permissions = [
   'staff.manage',
   /** De-identified, aggregate data only: never identities. */
   'research.read',
+  /** Invite a patient to the portal (a single-use, expiring link by email). */
+  'portal.invite',
+  /** See the outbox: mail the clinic sent or will send (the "sent mail" view in demo mode). */
+  'mail.read',
+  /** Assign instruments (questionnaires) to a patient. */
+  'measures.assign',
+  /** Record vital signs (screening and sessions). */
+  'vitals.record',
+  /** Sign (and amend) the eligibility decision. */
+  'eligibility.decide',
+  /** Write and sign treatment plans. */
+  'plan.write',
+  /** Write preparation session notes. */
+  'preparation.write',
+  /** See consent status and signed copies. */
+  'consent.read',
+  /** Countersign a patient's consent as the clinic's witness. */
+  'consent.countersign',
+  /** Author consent templates and publish new versions. */
+  'consent.templates.manage',
+  /** See and acknowledge risk alerts of the patients in one's care. */
+  'alerts.read',
+  'alerts.acknowledge',
   /** A patient reading their own record in the portal. */
   'portal.self',
 ] as const;
@@ -42,6 +65,16 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'patient.break-glass',
     'schedule.read',
     'schedule.manage',
+    'portal.invite',
+    'measures.assign',
+    'vitals.record',
+    'eligibility.decide',
+    'plan.write',
+    'preparation.write',
+    'consent.read',
+    'consent.countersign',
+    'alerts.read',
+    'alerts.acknowledge',
   ],
   nurse: [
     'patient.read',
@@ -52,9 +85,35 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'patient.break-glass',
     'schedule.read',
     'schedule.manage',
+    'portal.invite',
+    'measures.assign',
+    'vitals.record',
+    'consent.read',
+    'consent.countersign',
+    'alerts.read',
+    'alerts.acknowledge',
   ],
-  therapist: ['patient.read', 'patient.clinical.read', 'patient.break-glass', 'schedule.read'],
-  frontdesk: ['patient.read', 'patient.create', 'patient.update', 'schedule.read', 'schedule.manage'],
+  therapist: [
+    'patient.read',
+    'patient.clinical.read',
+    'patient.break-glass',
+    'schedule.read',
+    'measures.assign',
+    'preparation.write',
+    'consent.read',
+    'consent.countersign',
+    'alerts.read',
+    'alerts.acknowledge',
+  ],
+  frontdesk: [
+    'patient.read',
+    'patient.create',
+    'patient.update',
+    'schedule.read',
+    'schedule.manage',
+    'portal.invite',
+    'consent.read',
+  ],
   admin: [
     'patient.read',
     'schedule.read',
@@ -63,6 +122,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'audit.read',
     'break-glass.review',
     'staff.manage',
+    'portal.invite',
+    'mail.read',
+    'consent.read',
+    'consent.templates.manage',
   ],
   researcher: ['research.read'],
 };

@@ -1,0 +1,2 @@
+// Tables for risk alerts for the care team (helper: measures).
+export {};

@@ -1,0 +1,2 @@
+// Tables for consent templates, versions and signatures (helper: consent).
+export {};

@@ -1,0 +1,2 @@
+// Tables for instrument assignments, questionnaire responses and their observations (helper: measures).
+export {};

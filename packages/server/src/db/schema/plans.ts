@@ -1,0 +1,2 @@
+// Tables for treatment plans and preparation notes (helper: plans).
+export {};

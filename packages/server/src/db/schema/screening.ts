@@ -1,0 +1,2 @@
+// Tables for screening vital signs and the eligibility decision (helper: screening).
+export {};
