@@ -1,3 +1,4 @@
+import type { InstrumentId, ScoreContext } from '@kapstone/clinical';
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Per-clinic settings. Clinical thresholds a clinic overrides live here as plain data, next to their defaults. */
@@ -12,6 +13,13 @@ export interface ClinicSettings {
   careScope: 'clinic' | 'care-team';
   /** The clinic's phone number shown to patients with crisis resources. */
   crisisPhone?: string;
+  /**
+   * The instruments assigned as the baseline screening set (measures). Absent: PHQ-9, GAD-7, PCL-5, C-SSRS
+   * screener, MDQ, AUDIT-C, DAST-10 (issue 4). Patients self-report every instrument listed here in the portal.
+   */
+  screeningInstruments?: InstrumentId[];
+  /** The clinic's overrides of screening cut-offs (@kapstone/clinical ScoreContext; setting keys `cutoffs.*`). */
+  cutoffs?: ScoreContext['cutoffs'];
 }
 
 export const clinic = pgTable(
