@@ -3,6 +3,7 @@ import { eligibilityRules } from './eligibility/index.ts';
 import { instrumentRules } from './instruments/index.ts';
 import { monitoringRules } from './monitoring/index.ts';
 import { outcomeRules } from './outcomes/index.ts';
+import { appointmentRules } from './protocols/appointments.ts';
 import { protocolRules } from './protocols/index.ts';
 import type { RuleMetadata } from './types.ts';
 
@@ -14,6 +15,7 @@ export function ruleCatalog(): RuleMetadata[] {
     ...eligibilityRules,
     ...dosingRules,
     ...protocolRules,
+    ...appointmentRules,
     ...monitoringRules,
   ];
 }

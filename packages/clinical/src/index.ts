@@ -8,5 +8,6 @@ export * from './instruments/index.ts';
 export { classifyMedication, type MedicationClass } from './medications.ts';
 export * from './monitoring/index.ts';
 export * from './outcomes/index.ts';
+export * from './protocols/appointments.ts';
 export * from './protocols/index.ts';
 export type * from './types.ts';
