@@ -454,3 +454,69 @@ export async function changePassword(
     );
   });
 }
+
+/**
+ * An electronic signature's proof of identity (21 CFR 11.200(a)-style: the signer re-enters their password at
+ * the moment of signing). A wrong password counts toward the account lockout exactly as a wrong sign-in or a
+ * wrong current password does (see changePassword): at the threshold the account locks and every session of
+ * the user ends. Failures are recorded in a transaction of their own, so they stand when the signing request
+ * fails. A right password resets the count, as a sign-in does. `path` names the field in the 400.
+ */
+export async function confirmPasswordForSignature(
+  deps: Pick<AuthDeps, 'database' | 'clock'>,
+  actor: Actor,
+  password: string,
+  request: RequestMeta,
+  path = 'password',
+): Promise<void> {
+  const now = deps.clock.now();
+  const [account] = await deps.database
+    .select()
+    .from(userAccount)
+    .where(and(eq(userAccount.id, actor.userId), eq(userAccount.clinicId, actor.clinicId)));
+  if (!account || account.disabledAt) throw new Unauthenticated('Sign in to continue.');
+  if (account.lockedUntil && account.lockedUntil > now)
+    throw new Locked(lockedMessage(account.lockedUntil, now));
+  if (await verifyPassword(account.passwordHash, password)) {
+    if (account.failedLoginCount > 0)
+      await deps.database
+        .update(userAccount)
+        .set({ failedLoginCount: 0 })
+        .where(eq(userAccount.id, account.id));
+    return;
+  }
+  const locked = await deps.database.transaction(async (tx) => {
+    const lockNow = await countFailure(tx, account.id, now);
+    if (lockNow) await revokeUserSessions(tx, account.id, now, 'locked');
+    await appendAuditEvents(
+      tx,
+      account.clinicId,
+      actor,
+      [
+        {
+          action: 'auth.signature-password-failed',
+          resourceType: 'user_account',
+          resourceId: account.id,
+          outcome: 'failure',
+        },
+        ...(lockNow
+          ? [
+              {
+                action: 'auth.lockout',
+                resourceType: 'user_account',
+                resourceId: account.id,
+                outcome: 'failure' as const,
+              },
+            ]
+          : []),
+      ],
+      request,
+      now,
+    );
+    return lockNow;
+  });
+  if (locked) throw new Locked(lockedMessage(new Date(now.getTime() + lockoutDurationMs), now));
+  throw new Invalid('The password is not right: the signature was not applied.', [
+    { path, message: 'The password is not right.' },
+  ]);
+}
