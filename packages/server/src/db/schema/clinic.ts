@@ -20,6 +20,11 @@ export interface ClinicSettings {
   screeningInstruments?: InstrumentId[];
   /** The clinic's overrides of screening cut-offs (@kapstone/clinical ScoreContext; setting keys `cutoffs.*`). */
   cutoffs?: ScoreContext['cutoffs'];
+  /**
+   * How long a portal invitation link stays valid, in hours (1 to 720). Absent: 72. A security setting, not a
+   * clinical number: long enough for a patient to find the mail, short enough that a forwarded link dies.
+   */
+  invitationExpiryHours?: number;
 }
 
 export const clinic = pgTable(
