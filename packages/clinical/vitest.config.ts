@@ -19,6 +19,8 @@ export default defineConfig({
         'src/instruments/**': { statements: 100, branches: 100, functions: 100, lines: 100 },
         'src/outcomes/**': { statements: 100, branches: 100, functions: 100, lines: 100 },
         'src/catalog.ts': { statements: 100, branches: 100, functions: 100, lines: 100 },
+        'src/eligibility/self-reported.ts': { statements: 100, branches: 100, functions: 100, lines: 100 },
+        'src/eligibility/decision.ts': { statements: 100, branches: 100, functions: 100, lines: 100 },
       },
     },
   },

@@ -119,7 +119,45 @@ export interface EligibilityProfile {
   breastfeeding?: boolean;
   vitals?: { systolic: number; diastolic: number; heartRate?: number; spo2?: number };
   scores?: Partial<Record<InstrumentId, InstrumentScore>>;
+  /**
+   * What the patient reported on the intake and the chart does not (yet) hold as a coded entry. It never
+   * vanishes: the self-reported rules turn it into findings that ask for confirmation.
+   */
+  selfReported?: SelfReportedHistory;
 }
+
+/**
+ * The patient's own answers about their history (true = "yes"), before a clinician has confirmed them.
+ * Absent or false means the patient did not report it, never that it was ruled out.
+ */
+export interface SelfReportedHistory {
+  psychosis?: boolean;
+  /** Mania or hypomania, or a bipolar diagnosis. */
+  mania?: boolean;
+  dissociativeDisorder?: boolean;
+  substanceUseDisorder?: boolean;
+  /** Recent suicidal intent or a suicide attempt. */
+  recentSuicidalIntentOrAttempt?: boolean;
+  /** Heart disease: coronary disease, heart failure, arrhythmia, cardiomyopathy. */
+  heartDisease?: boolean;
+  hypertension?: boolean;
+  /** A stroke, intracranial bleed or head injury. */
+  strokeOrBrainInjury?: boolean;
+  /** An aneurysm or arteriovenous malformation. */
+  aneurysmOrAvm?: boolean;
+  liverDisease?: boolean;
+  /** Bladder pain, interstitial cystitis or other urinary symptoms. */
+  urinarySymptoms?: boolean;
+  glaucomaOrRaisedIntracranialPressure?: boolean;
+  hyperthyroidism?: boolean;
+  /** Medicines the patient listed. */
+  medications?: readonly { name: string }[];
+  /** Allergies the patient listed. */
+  allergies?: readonly { substance: string }[];
+}
+
+/** The prescriber's signed answer to an eligibility assessment. */
+export type EligibilityDecisionKind = 'approve' | 'approve-with-conditions' | 'defer' | 'decline';
 
 export interface EligibilityFinding {
   ruleId: string;

@@ -4,10 +4,21 @@ import type {
   EligibilityProfile,
   RuleMetadata,
 } from '../types.ts';
+import { decisionRules } from './decision.ts';
 import { type EligibilitySettings, eligibilityRuleSet } from './rules.ts';
+import { selfReportedRuleSet } from './self-reported.ts';
 
+export {
+  eligibilityDecisionKinds,
+  type RationaleRequirement,
+  rationaleRequirement,
+} from './decision.ts';
 export type { EligibilityRule, EligibilitySettings } from './rules.ts';
 export { eligibilityRuleSet } from './rules.ts';
+export { selfReportedRuleSet } from './self-reported.ts';
+
+/** The coded rules, then those reading what the patient reported and the chart does not hold. */
+const allRules = [...eligibilityRuleSet, ...selfReportedRuleSet];
 
 export const defaultEligibilitySettings: EligibilitySettings = { diazepamEquivalents: {} };
 
@@ -23,7 +34,7 @@ export function assessEligibility(
   if (!Number.isFinite(profile.ageYears) || profile.ageYears < 0)
     throw new RangeError('ageYears must be a non-negative number');
   const findings: EligibilityFinding[] = [];
-  for (const rule of eligibilityRuleSet) {
+  for (const rule of allRules) {
     if (rule.products && !rule.products.includes(profile.product)) continue;
     const message = rule.check(profile, settings);
     if (message) {
@@ -46,7 +57,7 @@ export function assessEligibility(
 }
 
 export const eligibilityRules: RuleMetadata[] = [
-  ...eligibilityRuleSet.map(
+  ...allRules.map(
     (rule): RuleMetadata => ({
       id: rule.id,
       area: 'eligibility',
@@ -65,4 +76,5 @@ export const eligibilityRules: RuleMetadata[] = [
     },
     setting: { key: 'eligibility.diazepamEquivalents', default: null, unit: 'mg diazepam per mg' },
   },
+  ...decisionRules,
 ];
