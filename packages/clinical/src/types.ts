@@ -126,30 +126,40 @@ export interface EligibilityProfile {
   selfReported?: SelfReportedHistory;
 }
 
+/** A patient's answer that needs confirming: "yes", or "unsure" (a possible yes, never a no). */
+export type SelfReportedAnswer = 'yes' | 'unsure';
+
 /**
- * The patient's own answers about their history (true = "yes"), before a clinician has confirmed them.
- * Absent or false means the patient did not report it, never that it was ruled out.
+ * The patient's own answers about their history, before a clinician has confirmed them. Absent means the
+ * patient did not report it, never that it was ruled out.
  */
 export interface SelfReportedHistory {
-  psychosis?: boolean;
+  psychosis?: SelfReportedAnswer;
   /** Mania or hypomania, or a bipolar diagnosis. */
-  mania?: boolean;
-  dissociativeDisorder?: boolean;
-  substanceUseDisorder?: boolean;
-  /** Recent suicidal intent or a suicide attempt. */
-  recentSuicidalIntentOrAttempt?: boolean;
+  mania?: SelfReportedAnswer;
+  dissociativeDisorder?: SelfReportedAnswer;
+  /** A problem with alcohol or drugs, opioid use disorder, or a substance use disorder diagnosis. */
+  substanceUseDisorder?: SelfReportedAnswer;
+  /** A past suicide attempt (when is for the clinician to ask). */
+  suicideAttempt?: SelfReportedAnswer;
   /** Heart disease: coronary disease, heart failure, arrhythmia, cardiomyopathy. */
-  heartDisease?: boolean;
-  hypertension?: boolean;
+  heartDisease?: SelfReportedAnswer;
+  hypertension?: SelfReportedAnswer;
   /** A stroke, intracranial bleed or head injury. */
-  strokeOrBrainInjury?: boolean;
+  strokeOrBrainInjury?: SelfReportedAnswer;
   /** An aneurysm or arteriovenous malformation. */
-  aneurysmOrAvm?: boolean;
-  liverDisease?: boolean;
+  aneurysmOrAvm?: SelfReportedAnswer;
+  liverDisease?: SelfReportedAnswer;
   /** Bladder pain, interstitial cystitis or other urinary symptoms. */
-  urinarySymptoms?: boolean;
-  glaucomaOrRaisedIntracranialPressure?: boolean;
-  hyperthyroidism?: boolean;
+  urinarySymptoms?: SelfReportedAnswer;
+  glaucomaOrRaisedIntracranialPressure?: SelfReportedAnswer;
+  hyperthyroidism?: SelfReportedAnswer;
+  /** Pregnancy the patient is unsure of (a "yes" is the profile's `pregnant`). */
+  pregnancy?: SelfReportedAnswer;
+  /** Breastfeeding the patient is unsure of (a "yes" is the profile's `breastfeeding`). */
+  breastfeeding?: SelfReportedAnswer;
+  /** Pre-eclampsia or eclampsia in a current or recent pregnancy. */
+  preEclampsia?: SelfReportedAnswer;
   /** Medicines the patient listed. */
   medications?: readonly { name: string }[];
   /** Allergies the patient listed. */

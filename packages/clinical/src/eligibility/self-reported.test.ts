@@ -18,71 +18,71 @@ describe('self-reported history (clinical-reference 3.1–3.5)', () => {
   it.each([
     [
       'psychosis',
-      { psychosis: true },
+      { psychosis: 'yes' },
       'eligibility.self-reported-psychosis',
       'clinical-reference 3.5',
       'F20.9',
     ],
-    ['mania', { mania: true }, 'eligibility.self-reported-mania', 'clinical-reference 3.5', 'F31.81'],
+    ['mania', { mania: 'yes' }, 'eligibility.self-reported-mania', 'clinical-reference 3.5', 'F31.81'],
     [
       'substance use',
-      { substanceUseDisorder: true },
+      { substanceUseDisorder: 'yes' },
       'eligibility.self-reported-substance-use',
       'clinical-reference 3.2',
       'F11.20',
     ],
     [
       'aneurysm',
-      { aneurysmOrAvm: true },
+      { aneurysmOrAvm: 'yes' },
       'eligibility.self-reported-aneurysm-or-avm',
       'clinical-reference 3.1',
       'I67.1',
     ],
     [
       'stroke',
-      { strokeOrBrainInjury: true },
+      { strokeOrBrainInjury: 'yes' },
       'eligibility.self-reported-stroke-or-brain-injury',
       'clinical-reference 3.1',
       'I63.9',
     ],
     [
       'heart disease',
-      { heartDisease: true },
+      { heartDisease: 'yes' },
       'eligibility.self-reported-heart-disease',
       'clinical-reference 3.2',
       'I48.91',
     ],
     [
       'high blood pressure',
-      { hypertension: true },
+      { hypertension: 'yes' },
       'eligibility.self-reported-hypertension',
       'clinical-reference 3.5',
       'I10',
     ],
     [
       'liver disease',
-      { liverDisease: true },
+      { liverDisease: 'yes' },
       'eligibility.self-reported-liver-disease',
       'clinical-reference 3.2',
       'K74.60',
     ],
     [
       'urinary symptoms',
-      { urinarySymptoms: true },
+      { urinarySymptoms: 'yes' },
       'eligibility.self-reported-urinary-symptoms',
       'clinical-reference 3.2',
       'N30.10',
     ],
     [
       'glaucoma',
-      { glaucomaOrRaisedIntracranialPressure: true },
+      { glaucomaOrRaisedIntracranialPressure: 'yes' },
       'eligibility.self-reported-raised-icp-or-iop',
       'clinical-reference 3.2',
       'H40.11',
     ],
     [
       'hyperthyroidism',
-      { hyperthyroidism: true },
+      { hyperthyroidism: 'yes' },
       'eligibility.self-reported-hyperthyroidism',
       'clinical-reference 3.1',
       'E05.00',
@@ -104,7 +104,7 @@ describe('self-reported history (clinical-reference 3.1–3.5)', () => {
   );
 
   it('keeps reported psychosis from vanishing: a caution that asks for records, citing the practice exclusion', () => {
-    const result = withReport({ psychosis: true });
+    const result = withReport({ psychosis: 'yes' });
     expect(result.findings[0]).toEqual({
       ruleId: 'eligibility.self-reported-psychosis',
       kind: 'caution',
@@ -114,19 +114,40 @@ describe('self-reported history (clinical-reference 3.1–3.5)', () => {
   });
 
   it('a coded psychotic disorder still excludes, and the report adds nothing on top', () => {
-    const result = withReport({ psychosis: true }, { conditions: [{ icd10: 'F20.9' }] });
+    const result = withReport({ psychosis: 'yes' }, { conditions: [{ icd10: 'F20.9' }] });
     expect(result.decision).toBe('excluded');
     expect(result.findings.map((f) => f.ruleId)).toEqual(['eligibility.active-psychosis-or-mania']);
   });
 
-  it('asks about reported suicidal intent whatever the chart says', () => {
-    const result = withReport({ recentSuicidalIntentOrAttempt: true });
+  it('asks about a reported suicide attempt whatever the chart says', () => {
+    const result = withReport({ suicideAttempt: 'yes' }, { conditions: [{ icd10: 'T14.91XA' }] });
     expect(result.decision).toBe('review');
-    expect(result.findings[0]!.ruleId).toBe('eligibility.self-reported-suicidal-intent');
+    expect(result.findings[0]!.ruleId).toBe('eligibility.self-reported-suicide-attempt');
+  });
+
+  it('treats "unsure" as a possible yes, and says the patient was unsure', () => {
+    const result = withReport({ mania: 'unsure' });
+    expect(result.decision).toBe('review');
+    expect(result.findings[0]!.message).toMatch(/^Answered “unsure” on the intake\. Self-reported mania/);
+  });
+
+  it.each([
+    ['pregnancy', { pregnancy: 'unsure' }, 'eligibility.self-reported-pregnancy-unsure', 'Z33.1'],
+    ['pre-eclampsia', { preEclampsia: 'yes' }, 'eligibility.self-reported-pre-eclampsia', 'O14.03'],
+  ] as const)('asks to confirm a possible %s until it is coded', (_name, report, ruleId, code) => {
+    expect(withReport(report).findings.map((f) => f.ruleId)).toEqual([ruleId]);
+    const coded = withReport(report, { conditions: [{ icd10: code }] });
+    expect(coded.decision).toBe('excluded');
+    expect(coded.findings.map((f) => f.ruleId)).not.toContain(ruleId);
+  });
+
+  it('asks to confirm possible breastfeeding', () => {
+    const result = withReport({ breastfeeding: 'unsure' });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['eligibility.self-reported-breastfeeding-unsure']);
   });
 
   it('reports a dissociative disorder as information only (the reference classifies no rule for it)', () => {
-    const result = withReport({ dissociativeDisorder: true });
+    const result = withReport({ dissociativeDisorder: 'yes' });
     expect(result.decision).toBe('eligible');
     expect(result.findings).toEqual([
       expect.objectContaining({
@@ -136,7 +157,7 @@ describe('self-reported history (clinical-reference 3.1–3.5)', () => {
       }),
     ]);
     expect(
-      withReport({ dissociativeDisorder: true }, { conditions: [{ icd10: 'F44.81' }] }).findings,
+      withReport({ dissociativeDisorder: 'yes' }, { conditions: [{ icd10: 'F44.81' }] }).findings,
     ).toEqual([]);
   });
 
@@ -180,14 +201,13 @@ describe('self-reported history (clinical-reference 3.1–3.5)', () => {
     expect(withReport({ allergies: [{ substance: 'Peanuts' }] }).findings).toEqual([]);
   });
 
-  it('says nothing for answers of "no", or an empty report', () => {
-    expect(withReport({ psychosis: false, mania: false, heartDisease: false }).findings).toEqual([]);
+  it('says nothing for an empty report', () => {
     expect(withReport({}).findings).toEqual([]);
     expect(assessEligibility(base).findings).toEqual([]);
   });
 
   it('lists every self-reported rule in the catalog with a section and a source', () => {
-    expect(selfReportedRuleSet.length).toBe(15);
+    expect(selfReportedRuleSet.length).toBe(18);
     for (const rule of selfReportedRuleSet) {
       const meta = eligibilityRules.find((r) => r.id === rule.id);
       expect(meta, rule.id).toBeDefined();

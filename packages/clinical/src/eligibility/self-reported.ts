@@ -37,7 +37,11 @@ function reportedRule(
     kind,
     title: `Self-reported: ${title}`,
     citation,
-    check: (p) => (p.selfReported?.[flag] === true && !onProblemList(p, codedAs) ? message : null),
+    check: (p) => {
+      const answer = p.selfReported?.[flag];
+      if ((answer !== 'yes' && answer !== 'unsure') || onProblemList(p, codedAs)) return null;
+      return answer === 'unsure' ? `Answered “unsure” on the intake. ${message}` : message;
+    },
   };
 }
 
@@ -89,15 +93,15 @@ export const selfReportedRuleSet: readonly EligibilityRule[] = [
     cite('3.2', `${spravatoPi} §5.3; Hull et al. 2022 exclusions (3.4)`),
   ),
   reportedRule(
-    'eligibility.self-reported-suicidal-intent',
-    'recentSuicidalIntentOrAttempt',
+    'eligibility.self-reported-suicide-attempt',
+    'suicideAttempt',
     'caution',
     [],
-    'recent suicidal intent or attempt',
-    'Self-reported recent suicidal intent or attempt: assess suicide risk now (for example with the C-SSRS); recent intent needs a higher level of care.',
+    'past suicide attempt',
+    'Self-reported past suicide attempt: ask when, and assess current risk (for example with the C-SSRS); a recent attempt or current intent needs a higher level of care.',
     cite(
       '3.5',
-      'Recent suicidal intent needs a higher level of care (synthesis); Hull et al. 2022 (3.4)',
+      'Recent suicidal intent needs a higher level of care (synthesis); Hull et al. 2022 exclusions (3.4)',
       'secondary',
     ),
   ),
@@ -172,6 +176,33 @@ export const selfReportedRuleSet: readonly EligibilityRule[] = [
     'overactive thyroid',
     'Self-reported overactive thyroid, not on the problem list: confirm it is treated; untreated hyperthyroidism is a contraindication in the Swiss label.',
     cite('3.1', 'Ketamine Swiss label (oddb.org)'),
+  ),
+  reportedRule(
+    'eligibility.self-reported-pregnancy-unsure',
+    'pregnancy',
+    'caution',
+    [['O00', 'O9A'], 'Z33.1'],
+    'possible pregnancy',
+    'The patient could be pregnant: confirm before treatment; ketamine and esketamine are not recommended in pregnancy.',
+    cite('3.2', `${spravatoPi}; Ketalar PI ("pregnancy: not recommended")`),
+  ),
+  reportedRule(
+    'eligibility.self-reported-breastfeeding-unsure',
+    'breastfeeding',
+    'caution',
+    [],
+    'possible breastfeeding',
+    'The patient may be breastfeeding: confirm; breastfeeding is not recommended with esketamine.',
+    cite('3.2', `${spravatoPi}: lactation not recommended`),
+  ),
+  reportedRule(
+    'eligibility.self-reported-pre-eclampsia',
+    'preEclampsia',
+    'caution',
+    ['O11', ['O14', 'O15']],
+    'pre-eclampsia or eclampsia',
+    'Self-reported pre-eclampsia or eclampsia, not on the problem list: confirm with records; if current, ketamine must not be used.',
+    cite('3.1', 'Ketalar UK SmPC 2019 (MHRA); Ketamine Swiss label'),
   ),
   {
     id: 'eligibility.self-reported-ketamine-allergy',
