@@ -13,12 +13,22 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, sendProblem } from './http/problem.ts';
+import { alertsRoutes } from './modules/alerts/alerts.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { breakGlassRoutes } from './modules/break-glass/break-glass.routes.ts';
+import { consentRoutes } from './modules/consent/consent.routes.ts';
+import { eligibilityRoutes } from './modules/eligibility/eligibility.routes.ts';
+import { intakeRoutes } from './modules/intake/intake.routes.ts';
+import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
+import { mailRoutes } from './modules/mail/mail.routes.ts';
+import { measuresRoutes } from './modules/measures/measures.routes.ts';
 import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
 import { patientRoutes } from './modules/patients/patients.routes.ts';
+import { planRoutes } from './modules/plans/plans.routes.ts';
+import { preparationRoutes } from './modules/preparation/preparation.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
+import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
 import securityPlugin from './security/plugin.ts';
 
 export interface BuildAppOptions {
@@ -44,6 +54,11 @@ declare module 'fastify' {
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
+/** An invitation link's token is a credential: the page and the API path that carry it are logged without it. */
+function withoutInvitationToken(path: string): string {
+  return path.replace(/^(\/invite\/|\/api\/v1\/invitations\/)(?!accept$)[^/]+/, '$1[token]');
+}
+
 /**
  * Logs carry request ids, methods, route patterns and status codes, never patient data: URLs are logged
  * without their query (names and dates of birth are searched), and cookies, auth headers and bodies are
@@ -66,7 +81,7 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
         id: req.id,
         method: req.method,
         route: req.routeOptions?.url,
-        path: req.url.split('?')[0],
+        path: withoutInvitationToken(req.url.split('?')[0] ?? ''),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
@@ -173,6 +188,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   breakGlassRoutes(app, deps);
   auditRoutes(app, deps);
   schedulingRoutes(app, deps);
+  vitalsRoutes(app, deps);
+  eligibilityRoutes(app, deps);
+  preparationRoutes(app, deps);
+  planRoutes(app, deps);
+  invitationRoutes(app, deps);
+  mailRoutes(app, deps);
+  intakeRoutes(app, deps);
+  measuresRoutes(app, deps);
+  alertsRoutes(app, deps);
+  consentRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

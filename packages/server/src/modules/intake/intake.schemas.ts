@@ -225,6 +225,13 @@ function deepPartial(schema: z.ZodType): z.ZodType {
   if (schema instanceof z.ZodArray) {
     return z.array(deepPartial(schema.element as z.ZodType)).max(100);
   }
+  // A draft text may be blank while it is being filled in (completeness reports it); its length is bounded.
+  if (schema instanceof z.ZodString && !schema.format) {
+    return z
+      .string()
+      .trim()
+      .max(schema.maxLength ?? 4000);
+  }
   return schema;
 }
 
@@ -326,8 +333,9 @@ function walk(
   path: string,
   draft: IntakeDraft,
   out: MissingField[],
+  conditionChecked = false,
 ): void {
-  const conditional = conditionalByPath.get(path);
+  const conditional = conditionChecked ? undefined : conditionalByPath.get(path);
   if (conditional) {
     if (conditional.when(draft)) {
       const missing =
@@ -340,11 +348,11 @@ function walk(
   }
   if (schema instanceof z.ZodOptional) {
     if (isBlank(value)) return;
-    walk(schema.unwrap() as z.ZodType, value, path, draft, out);
+    walk(schema.unwrap() as z.ZodType, value, path, draft, out, true);
     return;
   }
   if (schema instanceof z.ZodDefault) {
-    walk(schema.unwrap() as z.ZodType, value ?? [], path, draft, out);
+    walk(schema.unwrap() as z.ZodType, value ?? [], path, draft, out, true);
     return;
   }
   if (schema === intakeQuestion) {
