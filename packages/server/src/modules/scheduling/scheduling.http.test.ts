@@ -47,12 +47,12 @@ const book = (payload: Record<string, unknown>) =>
   as(app, frontDesk)({ method: 'POST', url: '/api/v1/appointments', payload });
 
 describe('scheduling', () => {
-  it('books a dosing appointment with a room and staff, and lists it on the calendar', async () => {
+  it('books an appointment with a room and staff, and lists it on the calendar with the patient’s name', async () => {
     const roomId = await newRoom('Chair 1');
     const patient = await createPatient(database.db, clinicId);
     const response = await book({
       patientId: patient.id,
-      kind: 'dosing',
+      kind: 'preparation',
       roomId,
       startsAt: '2026-06-02T09:00:00Z',
       endsAt: '2026-06-02T11:00:00Z',
@@ -61,8 +61,16 @@ describe('scheduling', () => {
         { userId: therapistId, role: 'therapist' },
       ],
     });
-    expect(response.statusCode).toBe(201);
-    expect(response.json()).toMatchObject({ kind: 'dosing', roomId, status: 'scheduled' });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      kind: 'preparation',
+      roomId,
+      roomName: 'Chair 1',
+      status: 'scheduled',
+      patient: { displayName: `Avery ${patient.familyName}`, mrn: patient.mrn },
+      rideHomeConfirmed: null,
+      noDrivingAcknowledged: null,
+    });
     expect(response.json().staff).toHaveLength(2);
     const calendar = (
       await as(
@@ -74,6 +82,7 @@ describe('scheduling', () => {
       })
     ).json();
     expect(calendar.items.map((a: { id: string }) => a.id)).toEqual([response.json().id]);
+    expect(calendar.timeZone).toBe('America/New_York');
   });
 
   it('refuses to double-book a room, a staff member or a patient, saying which', async () => {
@@ -87,7 +96,7 @@ describe('scheduling', () => {
       (
         await book({
           patientId: a.id,
-          kind: 'dosing',
+          kind: 'preparation',
           roomId,
           startsAt: '2026-06-03T09:00:00Z',
           endsAt: '2026-06-03T11:00:00Z',
@@ -98,7 +107,7 @@ describe('scheduling', () => {
 
     const room = await book({
       patientId: b.id,
-      kind: 'dosing',
+      kind: 'preparation',
       roomId,
       startsAt: '2026-06-03T10:59:00Z',
       endsAt: '2026-06-03T12:00:00Z',
@@ -128,7 +137,7 @@ describe('scheduling', () => {
       (
         await book({
           patientId: b.id,
-          kind: 'dosing',
+          kind: 'preparation',
           roomId,
           startsAt: '2026-06-03T11:00:00Z',
           endsAt: '2026-06-03T13:00:00Z',
@@ -143,7 +152,7 @@ describe('scheduling', () => {
     const first = (
       await book({
         patientId: a.id,
-        kind: 'dosing',
+        kind: 'preparation',
         roomId,
         startsAt: '2026-06-04T09:00:00Z',
         endsAt: '2026-06-04T11:00:00Z',
@@ -171,7 +180,7 @@ describe('scheduling', () => {
       (
         await book({
           patientId: b.id,
-          kind: 'dosing',
+          kind: 'preparation',
           roomId,
           startsAt: '2026-06-04T09:00:00Z',
           endsAt: '2026-06-04T11:00:00Z',
@@ -200,7 +209,7 @@ describe('scheduling', () => {
       patients.map((p) =>
         book({
           patientId: p.id,
-          kind: 'dosing',
+          kind: 'preparation',
           roomId,
           startsAt: '2026-06-05T09:00:00Z',
           endsAt: '2026-06-05T11:00:00Z',
@@ -222,72 +231,13 @@ describe('scheduling', () => {
     expect(calendar.items).toHaveLength(1);
   });
 
-  it("keeps a patient's dosing sessions at least 24 hours apart (the clinical minimum interval), even when booked at once", async () => {
-    const patient = await createPatient(database.db, clinicId);
-    expect(
-      (
-        await book({
-          patientId: patient.id,
-          kind: 'dosing',
-          startsAt: '2026-06-08T09:00:00Z',
-          endsAt: '2026-06-08T11:00:00Z',
-        })
-      ).statusCode,
-    ).toBe(201);
-    const tooSoon = await book({
-      patientId: patient.id,
-      kind: 'dosing',
-      startsAt: '2026-06-09T08:00:00Z',
-      endsAt: '2026-06-09T10:00:00Z',
-    });
-    expect(tooSoon.statusCode).toBe(409);
-    expect(tooSoon.json().errors).toEqual([
-      { path: 'startsAt', message: expect.stringContaining('24 hours') },
-    ]);
-    // An integration session the next morning is fine; so is a dose a full day later.
-    expect(
-      (
-        await book({
-          patientId: patient.id,
-          kind: 'integration',
-          startsAt: '2026-06-09T08:00:00Z',
-          endsAt: '2026-06-09T09:00:00Z',
-        })
-      ).statusCode,
-    ).toBe(201);
-    expect(
-      (
-        await book({
-          patientId: patient.id,
-          kind: 'dosing',
-          startsAt: '2026-06-09T09:00:00Z',
-          endsAt: '2026-06-09T11:00:00Z',
-        })
-      ).statusCode,
-    ).toBe(201);
-
-    const other = await createPatient(database.db, clinicId);
-    const racing = await Promise.all(
-      ['2026-06-10T09:00:00Z', '2026-06-10T15:00:00Z', '2026-06-10T21:00:00Z', '2026-06-11T03:00:00Z'].map(
-        (start) =>
-          book({
-            patientId: other.id,
-            kind: 'dosing',
-            startsAt: start,
-            endsAt: new Date(Date.parse(start) + 3_600_000).toISOString(),
-          }),
-      ),
-    );
-    expect(racing.filter((r) => r.statusCode === 201)).toHaveLength(1);
-  });
-
   it('validates times, rooms and staff of the clinic, and scopes everything to the clinic', async () => {
     const patient = await createPatient(database.db, clinicId);
     expect(
       (
         await book({
           patientId: patient.id,
-          kind: 'dosing',
+          kind: 'preparation',
           startsAt: '2026-06-06T11:00:00Z',
           endsAt: '2026-06-06T10:00:00Z',
         })
@@ -297,7 +247,7 @@ describe('scheduling', () => {
       (
         await book({
           patientId: patient.id,
-          kind: 'dosing',
+          kind: 'preparation',
           startsAt: '2026-06-06T08:00:00Z',
           endsAt: '2026-06-06T21:00:00Z',
         })
@@ -307,7 +257,7 @@ describe('scheduling', () => {
       (
         await book({
           patientId: patient.id,
-          kind: 'dosing',
+          kind: 'preparation',
           roomId: crypto.randomUUID(),
           startsAt: '2026-06-06T08:00:00Z',
           endsAt: '2026-06-06T09:00:00Z',
@@ -320,19 +270,19 @@ describe('scheduling', () => {
       (
         await book({
           patientId: patient.id,
-          kind: 'dosing',
+          kind: 'preparation',
           startsAt: '2026-06-06T08:00:00Z',
           endsAt: '2026-06-06T09:00:00Z',
           staff: [{ userId: outsider.id, role: 'nurse' }],
         })
       ).json().errors[0].path,
-    ).toBe('staff');
+    ).toBe('staff.0.userId');
     const foreignPatient = await createPatient(database.db, otherClinic.id);
     expect(
       (
         await book({
           patientId: foreignPatient.id,
-          kind: 'dosing',
+          kind: 'preparation',
           startsAt: '2026-06-06T08:00:00Z',
           endsAt: '2026-06-06T09:00:00Z',
         })

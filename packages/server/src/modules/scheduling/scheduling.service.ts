@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { checkDoseSpacing, defaultMinimumIntervalHours } from '@kapstone/clinical';
-import { and, asc, eq, inArray, lt, ne, type SQL, sql } from 'drizzle-orm';
+import {
+  appointmentLength,
+  checkDoseSpacing,
+  checkDosingStaffing,
+  defaultMinimumIntervalHours,
+  dosingStaffingRule,
+} from '@kapstone/clinical';
+import { and, asc, eq, inArray, isNull, lt, ne, type SQL, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import {
   appointment,
@@ -11,16 +17,24 @@ import {
   userAccount,
 } from '../../db/schema/index.ts';
 import type { AppointmentKind } from '../../db/schema/scheduling.ts';
-import { Conflict, Invalid, NotFound } from '../../errors.ts';
+import { Conflict, type FieldProblem, Invalid, NotFound } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
+import { type DosingPathway, dosingPathway, pathwayMessage } from './pathway-gate.ts';
+import { acknowledgedAppointments, latestRideHome } from './pre-check-in.service.ts';
+import { proposeIntegration, withinItem } from './proposals.ts';
+import { loadSchedulingContext } from './scheduling-settings.ts';
+import { checkWorkingHours } from './working-hours.service.ts';
+
+export type BookedRole = 'prescriber' | 'nurse' | 'therapist' | 'monitor';
 
 export interface BookingInput {
   patientId: string;
   kind: AppointmentKind;
   roomId?: string | null;
   startsAt: string;
-  endsAt: string;
-  staff: { userId: string; role: string }[];
+  /** Absent: the appointment type's default length (@kapstone/clinical appointmentLength). */
+  endsAt?: string | null;
+  staff: { userId: string; role: BookedRole }[];
   note?: string | null;
 }
 
@@ -57,13 +71,56 @@ function exclusionViolation(error: unknown): { path: string; message: string } |
   );
 }
 
+/** Roles a booked clinician must hold for the part they are booked in (a monitor is a nurse or prescriber). */
+const accountRolesFor: Record<BookedRole, readonly string[]> = {
+  prescriber: ['prescriber'],
+  nurse: ['nurse'],
+  therapist: ['therapist'],
+  monitor: ['nurse', 'prescriber'],
+};
+
+export interface BookingOptions {
+  /** Course booking: the pathway was checked once for the whole course. */
+  pathway?: DosingPathway;
+  /** Propose integration slots after a dosing session (default true; a course brings its own). */
+  proposeIntegration?: boolean;
+}
+
 /**
  * Books an appointment. The room, the staff and the patient must belong to the clinic; overlaps are refused
  * by the database's exclusion constraints, so two concurrent bookings of one slot cannot both succeed.
+ * A dosing session also needs the pathway (eligibility, consent, plan: 409 naming all that is missing), the
+ * staffing of its protocol (400 per field), a length of at least the observation minimum, and the dose
+ * spacing. Outside a clinician's recorded working hours the booking is refused (409).
  */
-export async function bookAppointment(ctx: ServiceContext, input: BookingInput) {
+export async function bookAppointment(
+  ctx: ServiceContext,
+  input: BookingInput,
+  options: BookingOptions = {},
+) {
+  await assertChartAccess(ctx, input.patientId);
+  const { timeZone, settings } = await loadSchedulingContext(ctx);
   const startsAt = new Date(input.startsAt);
-  const endsAt = new Date(input.endsAt);
+  const pathway =
+    input.kind === 'dosing' ? (options.pathway ?? (await dosingPathway(ctx, input.patientId))) : null;
+  const plan = pathway?.plan ?? null;
+
+  const length = appointmentLength(input.kind, {
+    route: plan?.route,
+    product: plan?.product,
+    settings: settings.lengths,
+  });
+  let endsAt: Date;
+  if (input.endsAt) endsAt = new Date(input.endsAt);
+  else if (length.defaultMinutes !== null)
+    endsAt = new Date(startsAt.getTime() + length.defaultMinutes * 60_000);
+  else if (input.kind === 'dosing' && !plan)
+    // Without a plan there is no route, hence no length; the pathway refusal below says why.
+    endsAt = new Date(startsAt.getTime() + 60_000);
+  else
+    throw new Invalid(`No default length for a ${input.kind} appointment: give an end time.`, [
+      { path: 'endsAt', message: `${length.explanation}` },
+    ]);
   if (!(endsAt > startsAt))
     throw new Invalid('The appointment must end after it starts.', [
       { path: 'endsAt', message: 'Must be after the start.' },
@@ -73,38 +130,77 @@ export async function bookAppointment(ctx: ServiceContext, input: BookingInput) 
       { path: 'endsAt', message: 'At most 12 hours after the start.' },
     ]);
   }
-  await assertChartAccess(ctx, input.patientId);
+  const minutes = Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000);
+
+  const problems: FieldProblem[] = [];
+  let roomKind: string | null = null;
   if (input.roomId) {
     const [found] = await ctx.tx
-      .select({ id: room.id })
+      .select({ id: room.id, kind: room.kind })
       .from(room)
       .where(and(eq(room.clinicId, ctx.clinicId), eq(room.id, input.roomId), eq(room.active, true)));
-    if (!found)
-      throw new Invalid('No such room in this clinic.', [
-        { path: 'roomId', message: 'Choose one of the clinic’s rooms.' },
-      ]);
+    if (!found) problems.push({ path: 'roomId', message: 'Choose one of the clinic’s rooms.' });
+    else roomKind = found.kind;
   }
   const staffIds = [...new Set(input.staff.map((s) => s.userId))];
   if (staffIds.length !== input.staff.length)
-    throw new Invalid('A staff member is listed twice.', [
-      { path: 'staff', message: 'List each person once.' },
-    ]);
+    problems.push({ path: 'staff', message: 'List each person once.' });
+  const people = new Map<string, { displayName: string; roles: string[] }>();
   if (staffIds.length > 0) {
     const found = await ctx.tx
-      .select({ id: userAccount.id })
+      .select({ id: userAccount.id, displayName: userAccount.displayName, role: roleAssignment.role })
       .from(userAccount)
+      .leftJoin(
+        roleAssignment,
+        and(eq(roleAssignment.clinicId, userAccount.clinicId), eq(roleAssignment.userId, userAccount.id)),
+      )
       .where(
         and(
           eq(userAccount.clinicId, ctx.clinicId),
           eq(userAccount.kind, 'staff'),
+          isNull(userAccount.disabledAt),
           inArray(userAccount.id, staffIds),
         ),
       );
-    if (found.length !== staffIds.length)
-      throw new Invalid('A listed staff member is not part of this clinic.', [
-        { path: 'staff', message: 'Choose staff of this clinic.' },
-      ]);
+    for (const r of found) {
+      const person = people.get(r.id) ?? { displayName: r.displayName, roles: [] };
+      if (r.role) person.roles.push(r.role);
+      people.set(r.id, person);
+    }
+    input.staff.forEach((s, i) => {
+      const person = people.get(s.userId);
+      if (!person) problems.push({ path: `staff.${i}.userId`, message: 'Choose staff of this clinic.' });
+      else if (!person.roles.some((r) => accountRolesFor[s.role].includes(r)))
+        problems.push({
+          path: `staff.${i}.role`,
+          message:
+            s.role === 'monitor'
+              ? `${person.displayName} is not a nurse or prescriber, so cannot monitor.`
+              : `${person.displayName} does not hold the ${s.role} role.`,
+        });
+    });
   }
+  if (input.kind === 'dosing') {
+    if (plan && length.minimumMinutes !== null && minutes < length.minimumMinutes)
+      problems.push({
+        path: 'endsAt',
+        message: `At least ${length.minimumMinutes} minutes: ${length.explanation} (${length.citation.section}).`,
+      });
+    const rule = dosingStaffingRule(plan?.protocolId ?? 'kap-im');
+    problems.push(
+      ...checkDosingStaffing(rule, { roomKind: input.roomId ? roomKind : null, staff: input.staff }),
+    );
+  }
+  if (problems.length) throw new Invalid(problems[0]!.message, problems);
+  if (pathway && pathway.missing.length) throw new Conflict(pathwayMessage(pathway.missing), pathway.missing);
+
+  const { warnings } = await checkWorkingHours(
+    ctx,
+    timeZone,
+    staffIds.map((id) => ({ userId: id, displayName: people.get(id)!.displayName })),
+    startsAt,
+    endsAt,
+  );
   if (input.kind === 'dosing') await assertDoseSpacing(ctx, input.patientId, startsAt);
   const id = randomUUID();
   const now = ctx.clock.now();
@@ -122,6 +218,10 @@ export async function bookAppointment(ctx: ServiceContext, input: BookingInput) 
         note: input.note ?? null,
         createdAt: now,
         createdBy: ctx.actor.userId,
+        planId: plan?.id ?? null,
+        protocolId: plan?.protocolId ?? null,
+        route: input.kind === 'dosing' ? (plan?.route ?? null) : null,
+        product: input.kind === 'dosing' ? (plan?.product ?? null) : null,
       });
       if (input.staff.length > 0) {
         await sp.insert(appointmentStaff).values(
@@ -146,9 +246,14 @@ export async function bookAppointment(ctx: ServiceContext, input: BookingInput) 
     resourceType: 'appointment',
     resourceId: id,
     patientId: input.patientId,
-    detail: { kind: input.kind },
+    detail: { kind: input.kind, minutes, defaultLength: !input.endsAt },
   });
-  return getAppointment(ctx, id);
+  const booked = await getAppointment(ctx, id, { audit: false });
+  const integrationProposals =
+    input.kind === 'dosing' && plan && options.proposeIntegration !== false
+      ? await proposeIntegration(ctx, booked, plan.protocolId)
+      : [];
+  return { ...booked, warnings, integrationProposals };
 }
 
 /**
@@ -226,44 +331,118 @@ export async function cancelAppointment(ctx: ServiceContext, appointmentId: stri
     resourceId: appointmentId,
     patientId: row.patientId,
   });
-  return getAppointment(ctx, appointmentId);
+  return getAppointment(ctx, appointmentId, { audit: false });
 }
 
-export async function getAppointment(ctx: ServiceContext, appointmentId: string) {
+export async function getAppointment(
+  ctx: ServiceContext,
+  appointmentId: string,
+  options: { audit?: boolean } = {},
+): Promise<AppointmentView> {
   const [row] = await ctx.tx
     .select()
     .from(appointment)
     .where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, appointmentId)));
   if (!row) throw new NotFound('Appointment');
-  const staff = await ctx.tx
-    .select({
-      userId: appointmentStaff.userId,
-      role: appointmentStaff.role,
-      displayName: userAccount.displayName,
-    })
-    .from(appointmentStaff)
-    .innerJoin(userAccount, eq(userAccount.id, appointmentStaff.userId))
-    .where(
-      and(eq(appointmentStaff.clinicId, ctx.clinicId), eq(appointmentStaff.appointmentId, appointmentId)),
-    );
-  return presentAppointment(row, staff);
+  const [view] = await presentAppointments(ctx, [row]);
+  if (options.audit !== false)
+    ctx.audit.record({
+      action: 'appointment.read',
+      resourceType: 'appointment',
+      resourceId: row.id,
+      patientId: row.patientId,
+    });
+  return view!;
 }
 
-export function presentAppointment(
-  row: typeof appointment.$inferSelect,
-  staff: { userId: string; role: string; displayName: string }[],
-) {
-  return {
-    id: row.id,
-    patientId: row.patientId,
-    kind: row.kind,
-    roomId: row.roomId,
-    startsAt: row.startsAt.toISOString(),
-    endsAt: row.endsAt.toISOString(),
-    status: row.status,
-    note: row.note,
-    staff,
-  };
+export type AppointmentView = Awaited<ReturnType<typeof presentAppointments>>[number];
+
+/**
+ * Appointments as staff see them: the patient's name and MRN (as on the patient list, open to every role
+ * with the schedule), room, staff, and for a dosing session whether the ride home is confirmed and the
+ * patient has acknowledged not driving (both needed at check-in).
+ */
+export async function presentAppointments(ctx: ServiceContext, rows: (typeof appointment.$inferSelect)[]) {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [staff, patients, rooms, escorts, acknowledgements] = [
+    await ctx.tx
+      .select({
+        appointmentId: appointmentStaff.appointmentId,
+        userId: appointmentStaff.userId,
+        role: appointmentStaff.role,
+        displayName: userAccount.displayName,
+      })
+      .from(appointmentStaff)
+      .innerJoin(
+        userAccount,
+        and(eq(userAccount.clinicId, appointmentStaff.clinicId), eq(userAccount.id, appointmentStaff.userId)),
+      )
+      .where(and(eq(appointmentStaff.clinicId, ctx.clinicId), inArray(appointmentStaff.appointmentId, ids))),
+    await ctx.tx
+      .select({
+        id: patient.id,
+        givenName: patient.givenName,
+        familyName: patient.familyName,
+        preferredName: patient.preferredName,
+        mrn: patient.mrn,
+      })
+      .from(patient)
+      .where(
+        and(
+          eq(patient.clinicId, ctx.clinicId),
+          inArray(patient.id, [...new Set(rows.map((r) => r.patientId))]),
+        ),
+      ),
+    await ctx.tx.select({ id: room.id, name: room.name }).from(room).where(eq(room.clinicId, ctx.clinicId)),
+    await latestRideHome(ctx, ids),
+    await acknowledgedAppointments(ctx, ids),
+  ];
+  const patientById = new Map(patients.map((p) => [p.id, p]));
+  const roomById = new Map(rooms.map((r) => [r.id, r.name]));
+  return rows.map((row) => {
+    const p = patientById.get(row.patientId);
+    const escort = escorts.get(row.id) ?? null;
+    const dosing = row.kind === 'dosing';
+    return {
+      id: row.id,
+      patientId: row.patientId,
+      patient: p
+        ? {
+            displayName: `${p.preferredName ?? p.givenName} ${p.familyName}`,
+            mrn: p.mrn,
+          }
+        : null,
+      kind: row.kind,
+      roomId: row.roomId,
+      roomName: row.roomId ? (roomById.get(row.roomId) ?? null) : null,
+      startsAt: row.startsAt.toISOString(),
+      endsAt: row.endsAt.toISOString(),
+      status: row.status,
+      note: row.note,
+      planId: row.planId,
+      protocolId: row.protocolId,
+      route: row.route,
+      product: row.product,
+      cancelReason: row.cancelReason,
+      staff: staff.filter((s) => s.appointmentId === row.id).map(({ appointmentId: _a, ...s }) => s),
+      /** Dosing sessions only (null otherwise): both are required before check-in. */
+      rideHomeConfirmed: dosing ? escort?.status === 'confirmed' : null,
+      noDrivingAcknowledged: dosing ? acknowledgements.has(row.id) : null,
+      rideHome:
+        dosing && escort
+          ? {
+              status: escort.status,
+              escortName: escort.escortName,
+              escortPhone: escort.escortPhone,
+              escortRelationship: escort.escortRelationship,
+              confirmedBy: escort.confirmedBy,
+              confirmedByName: escort.confirmedByName,
+              confirmedAt: escort.confirmedAt.toISOString(),
+            }
+          : null,
+    };
+  });
 }
 
 /** The clinic's calendar between two instants, optionally for one room, staff member or patient. */
@@ -285,6 +464,7 @@ export async function listAppointments(
       { path: 'to', message: 'At most 62 days after `from`.' },
     ]);
   }
+  if (filters.patientId) await assertChartAccess(ctx, filters.patientId);
   const where: SQL[] = [
     eq(appointment.clinicId, ctx.clinicId),
     lt(appointment.startsAt, to),
@@ -304,40 +484,14 @@ export async function listAppointments(
     .where(and(...where))
     .orderBy(asc(appointment.startsAt))
     .limit(1000);
-  const staff = rows.length
-    ? await ctx.tx
-        .select({
-          appointmentId: appointmentStaff.appointmentId,
-          userId: appointmentStaff.userId,
-          role: appointmentStaff.role,
-          displayName: userAccount.displayName,
-        })
-        .from(appointmentStaff)
-        .innerJoin(userAccount, eq(userAccount.id, appointmentStaff.userId))
-        .where(
-          and(
-            eq(appointmentStaff.clinicId, ctx.clinicId),
-            inArray(
-              appointmentStaff.appointmentId,
-              rows.map((r) => r.id),
-            ),
-          ),
-        )
-    : [];
   ctx.audit.record({
     action: 'appointment.list',
     resourceType: 'appointment',
     patientId: filters.patientId ?? null,
-    detail: { count: rows.length },
+    detail: { count: rows.length, patients: [...new Set(rows.map((r) => r.patientId))].length },
   });
-  return {
-    items: rows.map((r) =>
-      presentAppointment(
-        r,
-        staff.filter((s) => s.appointmentId === r.id).map(({ appointmentId: _a, ...s }) => s),
-      ),
-    ),
-  };
+  const { timeZone } = await loadSchedulingContext(ctx);
+  return { timeZone, items: await presentAppointments(ctx, rows) };
 }
 
 export async function createRoom(
@@ -399,4 +553,43 @@ export async function listBookableStaff(ctx: ServiceContext) {
     byId.set(r.id, entry);
   }
   return { items: [...byId.values()] };
+}
+
+export interface CourseBookingItem {
+  kind: 'preparation' | 'dosing' | 'integration' | 'follow-up';
+  startsAt: string;
+  endsAt?: string | null;
+  roomId?: string | null;
+  staff: { userId: string; role: BookedRole }[];
+  note?: string | null;
+}
+
+/**
+ * Books a course in one transaction: every appointment or none. A refusal names the item (its position,
+ * `items.N.<field>`) and the field; the unit of work then rolls back everything booked before it.
+ */
+export async function bookCourse(ctx: ServiceContext, patientId: string, items: CourseBookingItem[]) {
+  await assertChartAccess(ctx, patientId);
+  const pathway = items.some((i) => i.kind === 'dosing') ? await dosingPathway(ctx, patientId) : undefined;
+  if (pathway && pathway.missing.length) throw new Conflict(pathwayMessage(pathway.missing), pathway.missing);
+  const booked = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      const { integrationProposals: _p, ...appointmentView } = await bookAppointment(
+        ctx,
+        { ...item, patientId },
+        { pathway, proposeIntegration: false },
+      );
+      booked.push(appointmentView);
+    } catch (error) {
+      throw withinItem(error, index, item.note ?? item.kind);
+    }
+  }
+  ctx.audit.record({
+    action: 'course-booking.create',
+    resourceType: 'appointment',
+    patientId,
+    detail: { appointments: booked.length, planId: pathway?.plan?.id ?? null },
+  });
+  return { items: booked };
 }

@@ -1,0 +1,114 @@
+import type { PlannedEvent, Product, ProtocolId, Route } from '@kapstone/clinical';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { ServiceContext } from '../../context.ts';
+import { eligibilityDecision } from '../../db/schema/index.ts';
+import type { FieldProblem } from '../../errors.ts';
+import { consentStatus } from '../consent/consent.service.ts';
+import { findActivePlan } from '../plans/plans.service.ts';
+
+/** What scheduling needs of the active plan. */
+export interface ActivePlanFacts {
+  id: string;
+  protocolId: ProtocolId;
+  route: Route;
+  product: Product;
+  startDate: string;
+  dosingSessions: number;
+  /** The course as planCourse made it when the plan was signed. */
+  plannedCourse: PlannedEvent[];
+}
+
+export interface DosingPathway {
+  plan: ActivePlanFacts | null;
+  /** Every missing step, each on the field the front desk sees it next to; empty when dosing may be booked. */
+  missing: FieldProblem[];
+}
+
+const routeNames: Record<Route, string> = {
+  iv: 'IV',
+  im: 'IM',
+  sublingual: 'sublingual',
+  oral: 'oral',
+  intranasal: 'intranasal',
+};
+
+/**
+ * The pathway gate (issue 4): no dosing session before (1) a signed eligibility decision that approves
+ * (approve or approve-with-conditions), (2) valid consent for the plan's route, and (3) an active treatment
+ * plan. Every missing step is listed, not only the first, so the front desk knows all that is left.
+ */
+export async function dosingPathway(ctx: ServiceContext, patientId: string): Promise<DosingPathway> {
+  const planRow = await findActivePlan(ctx, patientId);
+  const plan: ActivePlanFacts | null = planRow
+    ? {
+        id: planRow.id,
+        protocolId: planRow.protocolId,
+        route: planRow.route,
+        product: planRow.product,
+        startDate: planRow.startDate,
+        dosingSessions: planRow.dosingSessions,
+        plannedCourse: planRow.plannedCourse,
+      }
+    : null;
+  const eligibility = await approvalFacts(ctx, patientId, plan);
+  const route = plan?.route ?? eligibility?.route;
+  const consent = await consentStatus(ctx, patientId, route);
+
+  const missing: FieldProblem[] = [];
+  if (!eligibility?.approved) {
+    missing.push({
+      path: 'kind',
+      message: plan
+        ? `No signed eligibility approval (approve, or approve with conditions) for ${routeNames[plan.route]} ${plan.product === 'esketamine' ? 'esketamine' : 'ketamine'}.`
+        : 'No signed eligibility approval (approve, or approve with conditions).',
+    });
+  }
+  if (!consent.valid) {
+    const routeText = route ? ` for the ${routeNames[route]} route` : '';
+    const detail = consent.problems.length
+      ? ` (${consent.problems.map((p) => p.replace(/\.$/, '')).join('; ')})`
+      : '';
+    missing.push({ path: 'kind', message: `No valid consent${routeText}${detail}.` });
+  }
+  if (!plan) missing.push({ path: 'kind', message: 'No active treatment plan: a prescriber must sign one.' });
+  return { plan, missing };
+}
+
+/**
+ * Whether the latest signed eligibility decision (or amendment: a decision no later one amends) approves,
+ * for the plan's route and product when there is a plan: the same facts as eligibility's
+ * `effectiveEligibility`, read here because that function is for clinical readers and answers the front
+ * desk, who books dosing but may not read clinical data, with 404. Only "approved or not" leaves this
+ * function, so the refusal the front desk reads never says whether a decision was deferred or declined.
+ */
+async function approvalFacts(
+  ctx: ServiceContext,
+  patientId: string,
+  plan: ActivePlanFacts | null,
+): Promise<{ approved: boolean; route: Route } | null> {
+  const [row] = await ctx.tx
+    .select({ decision: eligibilityDecision.decision, route: eligibilityDecision.route })
+    .from(eligibilityDecision)
+    .where(
+      and(
+        eq(eligibilityDecision.clinicId, ctx.clinicId),
+        eq(eligibilityDecision.patientId, patientId),
+        ...(plan
+          ? [eq(eligibilityDecision.route, plan.route), eq(eligibilityDecision.product, plan.product)]
+          : []),
+        sql`NOT EXISTS (SELECT 1 FROM ${eligibilityDecision} n WHERE n.clinic_id = ${eligibilityDecision.clinicId} AND n.amends_id = ${eligibilityDecision.id})`,
+      ),
+    )
+    .orderBy(desc(eligibilityDecision.signedAt), desc(eligibilityDecision.id))
+    .limit(1);
+  if (!row) return null;
+  return {
+    approved: row.decision === 'approve' || row.decision === 'approve-with-conditions',
+    route: row.route,
+  };
+}
+
+/** The 409 message naming every missing step. */
+export function pathwayMessage(missing: readonly FieldProblem[]): string {
+  return `A dosing session cannot be booked yet. Missing: ${missing.map((m) => m.message.replace(/\.$/, '')).join('; ')}.`;
+}
