@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { clinic, patient, patientAllergy, patientCondition, patientMedication } 
 import { seedDemo } from '../db/seed/demo.ts';
 import { demoPassword } from '../db/seed/demo-logins.ts';
 import { createTestDatabase } from '../testing/database.ts';
-import { as, buildTestApp, type SignedIn, signIn } from '../testing/factories.ts';
+import { as, buildTestApp, createPatientUser, type SignedIn, signIn } from '../testing/factories.ts';
 
 /**
  * The foundation issue's acceptance check, on the demo data itself: signed in as prescriber@harbor.demo,
@@ -60,17 +61,88 @@ beforeAll(async () => {
   ids.conditionId = condition!.id;
   ids.medicationId = medication!.id;
   ids.allergyId = allergy!.id;
+  // A draft treatment plan and a draft preparation note of the Summit patient, by Summit's prescriber: the
+  // samples edit, sign, amend and end them in route order.
+  const summitWriter = as(app, summitPrescriber);
+  ids.noteId = (
+    await summitWriter({
+      method: 'POST',
+      url: `/api/v1/patients/${patientId}/preparation-notes`,
+      ...patientRouteSamples['POST /api/v1/patients/:patientId/preparation-notes'],
+    })
+  ).json().id;
+  ids.planId = (
+    await summitWriter({
+      method: 'POST',
+      url: `/api/v1/patients/${patientId}/treatment-plans`,
+      ...patientRouteSamples['POST /api/v1/patients/:patientId/treatment-plans'],
+    })
+  ).json().id;
+  // A PHQ-9 assigned to the Summit patient and entered by Summit's prescriber (the sample replays it).
+  const summitStaff = as(app, summitPrescriber);
+  ids.assignmentId = (
+    await summitStaff({
+      method: 'POST',
+      url: `/api/v1/patients/${patientId}/measure-assignments`,
+      payload: { instruments: ['phq9'] },
+    })
+  ).json().assigned[0].id;
+  await summitStaff({
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/measure-assignments/${ids.assignmentId}/responses`,
+    ...patientRouteSamples['POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses'],
+  });
+  // The Summit patient signs the demo general consent in the portal, so the consent routes have a signature.
+  const summitSelf = as(
+    app,
+    await signIn(app, (await createPatientUser(database.db, summit!.id, patientId)).email),
+  );
+  const forms = (await summitSelf({ method: 'GET', url: '/api/v1/me/consents' })).json();
+  const general = forms.forms.find((f: { template: { kind: string } }) => f.template.kind === 'general');
+  const shown = (
+    await summitSelf({ method: 'GET', url: `/api/v1/me/consents/${general.currentVersion.id}` })
+  ).json();
+  ids.signatureId = (
+    await summitSelf({
+      method: 'POST',
+      url: `/api/v1/me/consents/${general.currentVersion.id}/signatures`,
+      payload: {
+        id: randomUUID(),
+        typedName: `${summitPatient.givenName} ${summitPatient.familyName}`,
+        agreed: true,
+        textSha256: shown.textSha256,
+      },
+    })
+  ).json().id;
 });
 afterAll(async () => {
   await app?.close();
   await database?.close();
 });
 
+const isolationPlan = {
+  indication: {
+    icd10: 'F33.2',
+    description: 'Major depressive disorder, recurrent severe',
+    notOnProblemList: true,
+  },
+  protocolId: 'spravato-trd',
+  route: 'intranasal',
+  product: 'esketamine',
+  startDate: '2026-05-18',
+  dosingSessions: 12,
+  startingDose: { value: 56, unit: 'mg' },
+  maximumDose: { value: 84, unit: 'mg' },
+};
+
 /** A valid request for each patient route: a 404 must come from the clinic boundary, not from bad input. */
 const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/patients/:patientId': {},
   'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
   'GET /api/v1/patients/:patientId/history': {},
+  'GET /api/v1/patients/:patientId/intake': {},
+  'PUT /api/v1/patients/:patientId/intake': { payload: { version: 0, answers: {} } },
+  'GET /api/v1/patients/:patientId/intake/versions': {},
   'POST /api/v1/patients/:patientId/conditions': {
     payload: { icd10: 'F41.1', description: 'Generalized anxiety disorder' },
   },
@@ -82,6 +154,37 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
   'POST /api/v1/patients/:patientId/break-glass': {
     payload: { reason: 'Checking the acceptance criterion of issue 2' },
   },
+  'POST /api/v1/patients/:patientId/preparation-notes': {
+    payload: { content: { goals: [{ id: '9a7c5e3b-1d2f-4a6c-8e0b-3c5e7a9b1d2f', text: 'Feel at ease' }] } },
+  },
+  'GET /api/v1/patients/:patientId/preparation-notes': {},
+  'PUT /api/v1/patients/:patientId/preparation-notes/:noteId': { payload: { revision: 1, content: {} } },
+  'POST /api/v1/patients/:patientId/preparation-notes/:noteId/signature': {
+    payload: { signatureId: '2b4d6f8a-0c1e-4a3b-9d5f-7a9c1e3b5d7f', revision: 2 },
+  },
+  'POST /api/v1/patients/:patientId/treatment-plans': { payload: isolationPlan },
+  'GET /api/v1/patients/:patientId/treatment-plans': {},
+  'POST /api/v1/patients/:patientId/treatment-plans/preview': { payload: { protocolId: 'spravato-trd' } },
+  'PUT /api/v1/patients/:patientId/treatment-plans/:planId': { payload: { ...isolationPlan, revision: 1 } },
+  'POST /api/v1/patients/:patientId/treatment-plans/:planId/signature': {
+    payload: { signatureId: '6c8e0a2c-4e6a-4c8e-a0c2-e4a6c8e0a2c4', password: demoPassword, revision: 2 },
+  },
+  'POST /api/v1/patients/:patientId/treatment-plans/:planId/amendments': {
+    payload: { reason: 'Checking the clinic boundary' },
+  },
+  'POST /api/v1/patients/:patientId/treatment-plans/:planId/end': { payload: { reason: 'stopped' } },
+  'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
+  'GET /api/v1/patients/:patientId/measures': {},
+  'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {
+    payload: { id: '7c3f9e5a-4b8d-4a2c-9e6f-1d3b5a7c9e0f', answers: [0, 1, 0, 1, 0, 0, 1, 0, 0, 0] },
+  },
+  'GET /api/v1/patients/:patientId/consents': {},
+  // Registered in this order: countersigned first, then withdrawn (a withdrawn consent is not countersigned).
+  'POST /api/v1/patients/:patientId/consents/:signatureId/countersignature': {},
+  'POST /api/v1/patients/:patientId/consents/:signatureId/withdrawal': {
+    payload: { reason: 'The patient called to withdraw' },
+  },
+  'GET /api/v1/patients/:patientId/consents/:signatureId/document': {},
 };
 
 function patientRoutes() {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { type Role, roles } from '../context.ts';
 import type { DatabaseHandle } from '../db/client.ts';
+import { demoIntakeAnswers } from '../modules/intake/intake.demo.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import {
   as,
@@ -13,6 +14,7 @@ import {
   createStaffUser,
   type SignedIn,
   signIn,
+  testPassword,
 } from '../testing/factories.ts';
 import { type Permission, rolePermissions } from './permissions.ts';
 
@@ -69,11 +71,97 @@ beforeAll(async () => {
       },
     })
   ).json().id;
+  // Plans and preparation: a draft plan and a draft note; the samples edit, sign, amend and end them in
+  // route order (a second caller gets 409: already signed, stale revision or a used signature id).
+  ids.noteId = (
+    await prescriber({
+      method: 'POST',
+      url: `${base}/preparation-notes`,
+      payload: samples['POST /api/v1/patients/:patientId/preparation-notes']!.payload as object,
+    })
+  ).json().id;
+  ids.planId = (
+    await prescriber({
+      method: 'POST',
+      url: `${base}/treatment-plans`,
+      payload: samples['POST /api/v1/patients/:patientId/treatment-plans']!.payload as object,
+    })
+  ).json().id;
+  // Measures: the screening set; the patient answers the PHQ-9 with item 9 positive (so an alert is open) and
+  // the prescriber corrects it. The samples replay those submissions, so they answer 200 (or 409 for others).
+  const assigned = (
+    await prescriber({ method: 'POST', url: `${base}/measure-assignments`, payload: {} })
+  ).json().assigned as { id: string; instrument: string }[];
+  ids.assignmentId = assigned.find((a) => a.instrument === 'phq9')!.id;
+  await as(
+    app,
+    patientAccount,
+  )({
+    method: 'POST',
+    url: `/api/v1/me/measures/${ids.assignmentId}/responses`,
+    ...samples['POST /api/v1/me/measures/:assignmentId/responses'],
+  });
+  await prescriber({
+    method: 'POST',
+    url: `${base}/measure-assignments/${ids.assignmentId}/responses`,
+    ...samples['POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses'],
+  });
+  ids.alertId = (await prescriber({ method: 'GET', url: '/api/v1/alerts' })).json().items[0].id;
+  // Consent: a form, the patient's signature on it (then withdrawn, so every later call is a replay or a 409).
+  const admin = as(app, staff.home.admin!);
+  const template = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/consent-templates',
+      payload: { kind: 'general', title: 'Walk consent', required: true, body: walkConsentBody },
+    })
+  ).json();
+  ids.templateId = template.id;
+  ids.templateVersionId = template.currentVersion.id;
+  const self = as(app, patientAccount);
+  const shown = (await self({ method: 'GET', url: `/api/v1/me/consents/${ids.templateVersionId}` })).json();
+  const signature = {
+    id: '0e9f5c1a-3b7d-4c2e-9a61-5d8f2b4c7e90',
+    typedName: 'Walker Permission',
+    agreed: true,
+    textSha256: shown.textSha256,
+  };
+  samples['POST /api/v1/me/consents/:templateVersionId/signatures'] = { payload: signature };
+  ids.signatureId = (
+    await self({
+      method: 'POST',
+      url: `/api/v1/me/consents/${ids.templateVersionId}/signatures`,
+      payload: signature,
+    })
+  ).json().id;
+  await self({ method: 'POST', url: `/api/v1/me/consents/${ids.signatureId}/withdrawal`, payload: {} });
 });
 afterAll(async () => {
   await app?.close();
   await database?.close();
 });
+
+const walkConsentBody = 'I, {{patientName}}, agree to be walked through every route of {{clinicName}}.';
+
+const walkPreparation = {
+  goals: [{ id: '4e6a8c0e-2d4f-4a6b-8c0e-2f4a6c8e0a2b', text: 'Sleep through the night' }],
+  rideHome: { name: 'Robin Walker', phone: '555-0199', relationship: 'sibling' },
+};
+const walkPlan = {
+  indication: {
+    icd10: 'F33.1',
+    description: 'Major depressive disorder, recurrent, moderate',
+    notOnProblemList: true,
+  },
+  protocolId: 'kap-im',
+  route: 'im',
+  product: 'ketamine-racemic',
+  startDate: '2026-05-18',
+  dosingSessions: 4,
+  weightKg: 70,
+  startingDose: { value: 0.5, unit: 'mg/kg' },
+  maximumDose: { value: 1, unit: 'mg/kg' },
+};
 
 /** A valid request for each route (its body and query), keyed by "METHOD /url-pattern". */
 const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
@@ -94,6 +182,16 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/patients/:patientId': {},
   'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
   'GET /api/v1/patients/:patientId/history': {},
+  // Walked in registration order: the patient saves a complete draft (version 1) and submits it (version 2);
+  // then staff read it, and correct it with a reason (the prescriber wins, later roles get 409: stale).
+  'GET /api/v1/me/intake': {},
+  'PUT /api/v1/me/intake': { payload: { version: 0, answers: demoIntakeAnswers() } },
+  'POST /api/v1/me/intake/submit': { payload: { version: 1 } },
+  'GET /api/v1/patients/:patientId/intake': {},
+  'PUT /api/v1/patients/:patientId/intake': {
+    payload: { version: 2, answers: { goals: { goals: 'Walking every route' } }, reason: 'Walking every route' },
+  },
+  'GET /api/v1/patients/:patientId/intake/versions': {},
   'POST /api/v1/patients/:patientId/conditions': {
     payload: { icd10: 'F33.1', description: 'Major depressive disorder, recurrent, moderate' },
   },
@@ -120,6 +218,69 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/rooms': {},
   'POST /api/v1/rooms': { payload: { name: 'Walk room', kind: 'dosing-room' } },
   'GET /api/v1/staff/bookable': {},
+  'POST /api/v1/patients/:patientId/preparation-notes': { payload: { content: walkPreparation } },
+  'GET /api/v1/patients/:patientId/preparation-notes': {},
+  'PUT /api/v1/patients/:patientId/preparation-notes/:noteId': {
+    payload: { revision: 1, content: walkPreparation },
+  },
+  'POST /api/v1/patients/:patientId/preparation-notes/:noteId/signature': {
+    payload: { signatureId: '3d1c5e7a-9b2f-4d6e-8a0c-2e4f6a8b0c1d', revision: 2 },
+  },
+  'POST /api/v1/patients/:patientId/treatment-plans': { payload: walkPlan },
+  'GET /api/v1/patients/:patientId/treatment-plans': {},
+  'POST /api/v1/patients/:patientId/treatment-plans/preview': {
+    payload: {
+      protocolId: 'kap-im',
+      startDate: '2026-05-18',
+      weightKg: 70,
+      startingDose: { value: 0.5, unit: 'mg/kg' },
+    },
+  },
+  'PUT /api/v1/patients/:patientId/treatment-plans/:planId': { payload: { ...walkPlan, revision: 1 } },
+  'POST /api/v1/patients/:patientId/treatment-plans/:planId/signature': {
+    payload: { signatureId: '8f2a4c6e-1b3d-4f5a-9c7e-0d2f4a6c8e1b', password: testPassword, revision: 2 },
+  },
+  'POST /api/v1/patients/:patientId/treatment-plans/:planId/amendments': {
+    payload: { reason: 'Walking every route' },
+  },
+  'POST /api/v1/patients/:patientId/treatment-plans/:planId/end': { payload: { reason: 'stopped' } },
+  'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
+  'GET /api/v1/patients/:patientId/measures': {},
+  'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {
+    payload: {
+      id: '6a1d7c3e-2f4b-4e8a-9c5d-0b7e3f1a2c4d',
+      answers: [1, 1, 1, 1, 1, 1, 1, 1, 0, 1],
+      supersedes: '5b2e8d4f-3a6c-4f9b-8d1e-7c0a2b4d6e8f',
+    },
+  },
+  'GET /api/v1/me/measures': {},
+  'GET /api/v1/me/measures/:assignmentId': {},
+  'POST /api/v1/me/measures/:assignmentId/responses': {
+    payload: { id: '5b2e8d4f-3a6c-4f9b-8d1e-7c0a2b4d6e8f', answers: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] },
+  },
+  'GET /api/v1/alerts': {},
+  'POST /api/v1/alerts/:alertId/acknowledge': {
+    payload: { action: 'Called the patient: no intent, safety plan reviewed' },
+  },
+  'GET /api/v1/consent-templates': {},
+  'POST /api/v1/consent-templates': {
+    payload: { kind: 'research', title: 'Walk research consent', required: false, body: walkConsentBody },
+  },
+  'POST /api/v1/consent-templates/:templateId/versions': {
+    payload: { body: `${walkConsentBody} Revised.`, changeNote: 'Walking every route' },
+  },
+  'GET /api/v1/patients/:patientId/consents': {},
+  'POST /api/v1/patients/:patientId/consents/:signatureId/countersignature': {},
+  'POST /api/v1/patients/:patientId/consents/:signatureId/withdrawal': {
+    payload: { reason: 'Told the front desk by phone' },
+  },
+  'GET /api/v1/patients/:patientId/consents/:signatureId/document': {},
+  'GET /api/v1/me/consents': {},
+  'GET /api/v1/me/consents/:templateVersionId': {},
+  // The payload (with the hash of the rendered text) is set in beforeAll; the same id makes it a replay.
+  'POST /api/v1/me/consents/:templateVersionId/signatures': {},
+  'POST /api/v1/me/consents/:signatureId/withdrawal': { payload: {} },
+  'GET /api/v1/me/consents/:signatureId/document': {},
 };
 
 function fill(url: string): string {
