@@ -140,6 +140,12 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
   'GET /api/v1/patients/:patientId': {},
   'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
   'GET /api/v1/patients/:patientId/history': {},
+  'POST /api/v1/patients/:patientId/course-booking/proposal': {},
+  'POST /api/v1/patients/:patientId/course-booking': {
+    payload: {
+      items: [{ kind: 'preparation', startsAt: '2026-05-06T16:00:00Z', endsAt: '2026-05-06T17:00:00Z' }],
+    },
+  },
   'GET /api/v1/patients/:patientId/intake': {},
   'PUT /api/v1/patients/:patientId/intake': { payload: { version: 0, answers: {} } },
   'GET /api/v1/patients/:patientId/intake/versions': {},

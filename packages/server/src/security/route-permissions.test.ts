@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { type Role, roles } from '../context.ts';
 import type { DatabaseHandle } from '../db/client.ts';
+import { appointment } from '../db/schema/index.ts';
 import { demoIntakeAnswers } from '../modules/intake/intake.demo.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import {
@@ -71,6 +72,20 @@ beforeAll(async () => {
       },
     })
   ).json().id;
+  // Scheduling: a dosing session of the walked patient (written directly: the walked patient has no plan, and
+  // the portal's acknowledgement route must answer 200 to the patient), a staff id and a feed token.
+  ids.dosingAppointmentId = crypto.randomUUID();
+  await database.db.insert(appointment).values({
+    id: ids.dosingAppointmentId,
+    clinicId: home.id,
+    patientId: patient.id,
+    kind: 'dosing',
+    startsAt: new Date('2026-05-20T14:00:00Z'),
+    endsAt: new Date('2026-05-20T16:00:00Z'),
+    createdAt: new Date('2026-05-01T10:00:00Z'),
+  });
+  ids.userId = (await createStaffUser(database.db, home.id, ['therapist'])).id;
+  ids.token = 'A'.repeat(43);
   // Plans and preparation: a draft plan and a draft note; the samples edit, sign, amend and end them in
   // route order (a second caller gets 409: already signed, stale revision or a used signature id).
   ids.noteId = (
@@ -218,6 +233,39 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/rooms': {},
   'POST /api/v1/rooms': { payload: { name: 'Walk room', kind: 'dosing-room' } },
   'GET /api/v1/staff/bookable': {},
+  'GET /api/v1/appointments/:appointmentId': {},
+  'GET /api/v1/appointments/:appointmentId/pre-check-in': {},
+  'POST /api/v1/appointments/:appointmentId/ride-home': {
+    payload: {
+      clientId: '7d0c2b1e-4f3a-4c5d-8e6f-0a1b2c3d4e5f',
+      status: 'confirmed',
+      escortName: 'Robin Walker',
+      escortPhone: '555-0199',
+      escortRelationship: 'sibling',
+    },
+  },
+  'POST /api/v1/appointments/:appointmentId/no-driving-acknowledgement': { payload: { patientAcknowledged: true } },
+  'GET /api/v1/appointment-types': {},
+  'GET /api/v1/scheduling/settings': {},
+  'PUT /api/v1/scheduling/settings': { payload: { lengths: { followUpMinutes: 30 }, fastingHours: null } },
+  'GET /api/v1/working-hours': {},
+  'PUT /api/v1/staff/:userId/working-hours': {
+    payload: { spans: [{ weekday: 1, startsAt: '09:00', endsAt: '17:00' }] },
+  },
+  'POST /api/v1/patients/:patientId/course-booking/proposal': {},
+  'POST /api/v1/patients/:patientId/course-booking': {
+    payload: {
+      items: [{ kind: 'preparation', startsAt: '2026-05-06T16:00:00Z', endsAt: '2026-05-06T17:00:00Z' }],
+    },
+  },
+  'GET /api/v1/me/appointments': {},
+  'POST /api/v1/me/appointments/:dosingAppointmentId/no-driving-acknowledgement': {
+    payload: { acknowledged: true },
+  },
+  'GET /api/v1/calendar-feed': {},
+  'POST /api/v1/calendar-feed': {},
+  'DELETE /api/v1/calendar-feed': {},
+  'GET /api/v1/calendar-feeds/:token.ics': {},
   'POST /api/v1/patients/:patientId/preparation-notes': { payload: { content: walkPreparation } },
   'GET /api/v1/patients/:patientId/preparation-notes': {},
   'PUT /api/v1/patients/:patientId/preparation-notes/:noteId': {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../../clock.ts';
 import { appendAuditEvents } from '../../modules/audit/audit-chain.ts';
+import { seedDemoConsentTemplates } from '../../modules/consent/consent.demo.ts';
 import { searchNameOf } from '../../modules/patients/patients.repository.ts';
 import { hashPassword } from '../../security/passwords.ts';
 import type { Database } from '../client.ts';
@@ -221,6 +222,8 @@ export async function seedDemo(
         .insert(roleAssignment)
         .values(staff.map((s) => ({ clinicId, userId: s.id, role: s.role, grantedAt: now })));
       accounts += staff.length;
+      // The clinic's consent forms, published by its admin (modules/consent/consent.demo.ts).
+      await seedDemoConsentTemplates(tx, clinicId, staff.find((s) => s.role === 'admin')!.id, now);
 
       const patientRows = Array.from({ length: demoPatientsPerClinic }, (_, i) => {
         const sexAtBirth: SexAtBirth = random() < 0.55 ? 'female' : 'male';
