@@ -81,7 +81,7 @@ async function patientWithScreeningSet(overrides: Parameters<typeof createPatien
   return { patient, account, assigned, byInstrument };
 }
 
-const submit = (who: SignedIn, assignmentId: string, payload: unknown) =>
+const submit = (who: SignedIn, assignmentId: string, payload: Record<string, unknown>) =>
   as(app, who)({ method: 'POST', url: `/api/v1/me/measures/${assignmentId}/responses`, payload });
 
 const phq9 = (item9: number) => [1, 2, 1, 1, 0, 1, 2, 0, item9, 1];
