@@ -33,6 +33,21 @@ const environmentSchema = z.object({
     .optional(),
   /** Where the built web app lives; the server serves it at /. */
   WEB_DIST_DIR: z.string().optional(),
+  /** Outgoing mail server, e.g. smtps://user:pass@smtp.example.org:465. Unset: mail is logged, not sent. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)')
+    .optional(),
+  /** The sender of the clinic's mail: an address, or `Name <address>`. Required with SMTP_URL. */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(
+      /^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/,
+      'must be an address or "Name <address>"',
+    )
+    .optional(),
 });
 
 export interface Config {
@@ -48,6 +63,8 @@ export interface Config {
   webDistDir: string;
   /** Key for secrets at rest; a fixed development key outside production (never for real data). */
   secretKey: string;
+  /** Outgoing mail: SMTP when configured; otherwise the console adapter (see modules/mail). */
+  mail: { smtpUrl: string | null; from: string };
 }
 
 /** Outside production, TOTP seeds are still encrypted, under this published key: fine for demos, not for patients. */
@@ -84,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'KAPSTONE_SECRET_KEY: required in production (32 random bytes, base64: openssl rand -base64 32)',
     );
   }
+  if (e.SMTP_URL && !e.MAIL_FROM) {
+    problems.push(
+      'MAIL_FROM: required with SMTP_URL (the sender address, e.g. "Kapstone <noreply@example.org>")',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -97,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     webDistDir: path.resolve(e.WEB_DIST_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
     secretKey: e.KAPSTONE_SECRET_KEY ?? developmentSecretKey,
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? 'Kapstone <no-reply@localhost>' },
   };
 }

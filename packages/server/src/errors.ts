@@ -52,6 +52,12 @@ export class Conflict extends DomainError {
   readonly kind = 'conflict';
 }
 
+/** The thing existed but is no longer usable (an expired, used or withdrawn invitation link). 410. */
+export class Gone extends DomainError {
+  readonly status = 410;
+  readonly kind = 'gone';
+}
+
 /** An If-Match precondition failed. 412. */
 export class PreconditionFailed extends DomainError {
   readonly status = 412;

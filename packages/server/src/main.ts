@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import { isEmpty, openDatabase } from './db/client.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { demoLogins, demoPassword } from './db/seed/demo-logins.ts';
+import { MailDispatcher } from './modules/mail/mail.dispatcher.ts';
+import { createMailTransport } from './modules/mail/mail.transport.ts';
 
 /** config -> database -> migrations -> demo seed (empty database, demo mode) -> listen; graceful shutdown. */
 async function main(): Promise<void> {
@@ -29,6 +31,16 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config, database, clock: systemClock });
   await app.listen({ host: config.host, port: config.port });
+  // Queued mail (portal invitations) is delivered from this process, after the transaction that wrote it.
+  const mailTransport = createMailTransport(config, app.log);
+  const mailDispatcher = new MailDispatcher({
+    database: database.db,
+    transport: mailTransport,
+    clock: systemClock,
+    logger: app.log,
+    keepBodies: config.demo,
+  });
+  mailDispatcher.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -55,6 +67,8 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.close(); // stops accepting, lets in-flight requests finish
+      await mailDispatcher.stop(); // lets a delivery in progress record its outcome
+      await mailTransport.close();
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -36,7 +36,7 @@ export const sessionViewSchema = z.object({
   absoluteExpiresAt: z.string(),
 });
 
-function presentSession(session: ResolvedSession, now: Date): z.infer<typeof sessionViewSchema> {
+export function presentSession(session: ResolvedSession, now: Date): z.infer<typeof sessionViewSchema> {
   const actor = toActor(session);
   return {
     user: {
@@ -61,6 +61,17 @@ function presentSession(session: ResolvedSession, now: Date): z.infer<typeof ses
   };
 }
 
+/** Sets the session cookie as sign-in does (also used when a patient accepts a portal invitation). */
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): FastifyReply {
+  return reply.setCookie(sessionCookie, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    // The server enforces the 12-hour absolute limit; the cookie itself lives for the browser session.
+  });
+}
+
 const email = z.string().trim().min(3).max(254).pipe(z.email());
 const loginBody = z.strictObject({ email, password: z.string().min(1).max(1024) });
 const codeBody = z.strictObject({ code: z.string().trim().min(6).max(32) });
@@ -75,13 +86,7 @@ export function authRoutes(appBase: FastifyInstance, appDeps: AppDeps): void {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const deps = { ...appDeps, secrets: new SecretBox(appDeps.config.secretKey) };
   const setCookie = (reply: FastifyReply, token: string) =>
-    reply.setCookie(sessionCookie, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: deps.config.secureCookies,
-      // The server enforces the 12-hour absolute limit; the cookie itself lives for the browser session.
-    });
+    setSessionCookie(reply, token, deps.config.secureCookies);
   const reload = async (token: string | undefined): Promise<ResolvedSession> => {
     const session = token ? await findSessionByToken(deps.database, token) : null;
     if (!session) throw new Unauthenticated('Sign in to continue.');
