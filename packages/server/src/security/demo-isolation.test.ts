@@ -4,7 +4,15 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import type { DatabaseHandle } from '../db/client.ts';
-import { clinic, patient, patientAllergy, patientCondition, patientMedication } from '../db/schema/index.ts';
+import {
+  clinic,
+  invitation,
+  patient,
+  patientAllergy,
+  patientCondition,
+  patientMedication,
+  userAccount,
+} from '../db/schema/index.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { demoPassword } from '../db/seed/demo-logins.ts';
 import { createTestDatabase } from '../testing/database.ts';
@@ -27,6 +35,15 @@ beforeAll(async () => {
   const clock = new ManualClock('2026-05-04T16:00:00Z');
   await seedDemo(database.db, clock);
   app = await buildTestApp(database, clock);
+  // The signing samples send the fingerprint of the assessment last loaded, as the screening page does.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (
+      request.routeOptions.url === '/api/v1/patients/:patientId/eligibility/assessment' &&
+      reply.statusCode === 200
+    )
+      ids.fingerprint = JSON.parse(String(payload)).fingerprint;
+    return payload;
+  });
   harborPrescriber = await signIn(app, 'prescriber@harbor.demo', demoPassword);
   summitPrescriber = await signIn(app, 'prescriber@summit.demo', demoPassword);
 
@@ -114,6 +131,34 @@ beforeAll(async () => {
       },
     })
   ).json().id;
+  // A signed eligibility decision of the Summit patient, by Summit's prescriber, for the amendment sample.
+  await summitStaff({
+    method: 'GET',
+    url: `/api/v1/patients/${patientId}/eligibility/assessment?route=im&product=ketamine-racemic`,
+  });
+  ids.decisionId = (
+    await summitStaff({
+      method: 'POST',
+      url: `/api/v1/patients/${patientId}/eligibility/decisions`,
+      payload: { ...signingSample(), id: randomUUID(), route: 'im', product: 'ketamine-racemic' },
+    })
+  ).json().id;
+  // A portal invitation of the Summit patient (written directly: the patient already has an account).
+  const [summitInviter] = await database.db
+    .select({ id: userAccount.id })
+    .from(userAccount)
+    .where(eq(userAccount.email, 'prescriber@summit.demo'));
+  ids.invitationId = randomUUID();
+  await database.db.insert(invitation).values({
+    id: ids.invitationId,
+    clinicId: summit!.id,
+    patientId,
+    email: 'isolation.invite@summit.demo',
+    tokenHash: 'f'.repeat(64),
+    createdAt: clock.now(),
+    createdBy: summitInviter!.id,
+    expiresAt: new Date(clock.now().getTime() + 72 * 3_600_000),
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -191,7 +236,54 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
     payload: { reason: 'The patient called to withdraw' },
   },
   'GET /api/v1/patients/:patientId/consents/:signatureId/document': {},
+  'POST /api/v1/patients/:patientId/vitals': {
+    payload: {
+      id: '6d5c4b3a-2f1e-4d0c-9b8a-7f6e5d4c3b2a',
+      measuredAt: '2026-05-04T15:30:00Z',
+      systolic: 126,
+      diastolic: 78,
+      heartRate: 70,
+    },
+  },
+  'GET /api/v1/patients/:patientId/vitals': {},
+  'GET /api/v1/patients/:patientId/eligibility/assessment': {
+    query: { route: 'im', product: 'ketamine-racemic' },
+  },
+  'POST /api/v1/patients/:patientId/eligibility/decisions': {
+    get payload() {
+      return {
+        ...signingSample(),
+        id: '1e2d3c4b-5a6f-4e7d-8c9b-0a1b2c3d4e5f',
+        route: 'im',
+        product: 'ketamine-racemic',
+      };
+    },
+  },
+  'POST /api/v1/patients/:patientId/eligibility/decisions/:decisionId/amendments': {
+    get payload() {
+      return {
+        ...signingSample(),
+        id: '4f5e6d7c-8b9a-4c0d-9e1f-2a3b4c5d6e7f',
+        reason: 'Checking the boundary',
+      };
+    },
+  },
+  'GET /api/v1/patients/:patientId/eligibility': {},
+  'GET /api/v1/patients/:patientId/invitations': {},
+  'POST /api/v1/patients/:patientId/invitations': { payload: { email: 'boundary.check@harbor.demo' } },
+  'POST /api/v1/patients/:patientId/invitations/:invitationId/resend': { payload: {} },
+  'POST /api/v1/patients/:patientId/invitations/:invitationId/revoke': {},
 };
+
+/** A signature on the assessment last loaded (its fingerprint), with Summit's prescriber's password. */
+function signingSample() {
+  return {
+    decision: 'defer',
+    rationale: 'Checking the clinic boundary',
+    fingerprint: ids.fingerprint,
+    password: demoPassword,
+  };
+}
 
 function patientRoutes() {
   return app.routeCatalog.filter((route) => route.url.includes(':patientId'));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { type Role, roles } from '../context.ts';
 import type { DatabaseHandle } from '../db/client.ts';
-import { appointment } from '../db/schema/index.ts';
+import { appointment, invitation } from '../db/schema/index.ts';
 import { demoIntakeAnswers } from '../modules/intake/intake.demo.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import {
@@ -86,6 +86,19 @@ beforeAll(async () => {
   });
   ids.userId = (await createStaffUser(database.db, home.id, ['therapist'])).id;
   ids.token = 'A'.repeat(43);
+  // Invitations: one of the walked patient's, written directly (the patient already has a portal account, so
+  // the walk's create and resend answer 409 and revoke 200).
+  ids.invitationId = crypto.randomUUID();
+  await database.db.insert(invitation).values({
+    id: ids.invitationId,
+    clinicId: home.id,
+    patientId: patient.id,
+    email: 'walker.invite@test.example',
+    tokenHash: 'e'.repeat(64),
+    createdAt: new Date('2026-05-01T10:00:00Z'),
+    createdBy: ids.userId,
+    expiresAt: new Date('2026-05-04T10:00:00Z'),
+  });
   // Plans and preparation: a draft plan and a draft note; the samples edit, sign, amend and end them in
   // route order (a second caller gets 409: already signed, stale revision or a used signature id).
   ids.noteId = (
@@ -150,6 +163,29 @@ beforeAll(async () => {
     })
   ).json().id;
   await self({ method: 'POST', url: `/api/v1/me/consents/${ids.signatureId}/withdrawal`, payload: {} });
+  // Eligibility: a signed decision to amend. The samples sign with a fingerprint of nothing the server
+  // computed, so the prescriber's walk answers 409 (the screening changed) after the password and the access.
+  const shownAssessment = (
+    await prescriber({
+      method: 'GET',
+      url: `${base}/eligibility/assessment?route=im&product=ketamine-racemic`,
+    })
+  ).json();
+  ids.decisionId = (
+    await prescriber({
+      method: 'POST',
+      url: `${base}/eligibility/decisions`,
+      payload: {
+        id: crypto.randomUUID(),
+        route: 'im',
+        product: 'ketamine-racemic',
+        decision: 'defer',
+        rationale: 'Walking every route',
+        fingerprint: shownAssessment.fingerprint,
+        password: testPassword,
+      },
+    })
+  ).json().id;
 });
 afterAll(async () => {
   await app?.close();
@@ -204,7 +240,11 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'POST /api/v1/me/intake/submit': { payload: { version: 1 } },
   'GET /api/v1/patients/:patientId/intake': {},
   'PUT /api/v1/patients/:patientId/intake': {
-    payload: { version: 2, answers: { goals: { goals: 'Walking every route' } }, reason: 'Walking every route' },
+    payload: {
+      version: 2,
+      answers: { goals: { goals: 'Walking every route' } },
+      reason: 'Walking every route',
+    },
   },
   'GET /api/v1/patients/:patientId/intake/versions': {},
   'POST /api/v1/patients/:patientId/conditions': {
@@ -244,7 +284,9 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
       escortRelationship: 'sibling',
     },
   },
-  'POST /api/v1/appointments/:appointmentId/no-driving-acknowledgement': { payload: { patientAcknowledged: true } },
+  'POST /api/v1/appointments/:appointmentId/no-driving-acknowledgement': {
+    payload: { patientAcknowledged: true },
+  },
   'GET /api/v1/appointment-types': {},
   'GET /api/v1/scheduling/settings': {},
   'PUT /api/v1/scheduling/settings': { payload: { lengths: { followUpMinutes: 30 }, fastingHours: null } },
@@ -329,6 +371,50 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'POST /api/v1/me/consents/:templateVersionId/signatures': {},
   'POST /api/v1/me/consents/:signatureId/withdrawal': { payload: {} },
   'GET /api/v1/me/consents/:signatureId/document': {},
+  'POST /api/v1/patients/:patientId/vitals': {
+    payload: {
+      id: '7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+      measuredAt: '2026-05-01T09:30:00Z',
+      systolic: 124,
+      diastolic: 80,
+      heartRate: 68,
+      spo2: 98,
+      weightKg: 71.2,
+      heightCm: 170,
+    },
+  },
+  'GET /api/v1/patients/:patientId/vitals': {},
+  'GET /api/v1/patients/:patientId/eligibility/assessment': {
+    query: { route: 'im', product: 'ketamine-racemic' },
+  },
+  'POST /api/v1/patients/:patientId/eligibility/decisions': {
+    payload: {
+      id: '2f3e4d5c-6b7a-4891-a2b3-c4d5e6f70819',
+      route: 'im',
+      product: 'ketamine-racemic',
+      decision: 'approve',
+      rationale: 'Walking every route',
+      fingerprint: '0'.repeat(64),
+      password: testPassword,
+    },
+  },
+  'POST /api/v1/patients/:patientId/eligibility/decisions/:decisionId/amendments': {
+    payload: {
+      id: '3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d',
+      decision: 'decline',
+      reason: 'Walking every route',
+      fingerprint: '0'.repeat(64),
+      password: testPassword,
+    },
+  },
+  'GET /api/v1/patients/:patientId/eligibility': {},
+  'GET /api/v1/patients/:patientId/invitations': {},
+  'POST /api/v1/patients/:patientId/invitations': { payload: { email: 'walker.portal@test.example' } },
+  'POST /api/v1/patients/:patientId/invitations/:invitationId/resend': { payload: {} },
+  'POST /api/v1/patients/:patientId/invitations/:invitationId/revoke': {},
+  'GET /api/v1/invitations/:token': {},
+  'POST /api/v1/invitations/accept': { payload: { token: 'B'.repeat(43), password: 'walking every route' } },
+  'GET /api/v1/mail/outbox': {},
 };
 
 function fill(url: string): string {
