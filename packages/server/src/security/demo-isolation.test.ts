@@ -278,7 +278,7 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
 /** A signature on the assessment last loaded (its fingerprint), with Summit's prescriber's password. */
 function signingSample() {
   return {
-    decision: 'defer',
+    decision: 'approve',
     rationale: 'Checking the clinic boundary',
     fingerprint: ids.fingerprint,
     password: demoPassword,

@@ -110,5 +110,9 @@ async function approvalFacts(
 
 /** The 409 message naming every missing step. */
 export function pathwayMessage(missing: readonly FieldProblem[]): string {
-  return `A dosing session cannot be booked yet. Missing: ${missing.map((m) => m.message.replace(/\.$/, '')).join('; ')}.`;
+  const items = missing.map((m) => {
+    const text = m.message.replace(/\.$/, '');
+    return text.charAt(0).toLowerCase() + text.slice(1);
+  });
+  return `A dosing session cannot be booked yet. Missing: ${items.join('; ')}.`;
 }

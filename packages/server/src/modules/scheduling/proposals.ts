@@ -11,11 +11,11 @@ import {
 import { and, eq, ne } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { appointment } from '../../db/schema/index.ts';
-import { Conflict, DomainError, type FieldProblem } from '../../errors.ts';
+import { DomainError, type FieldProblem } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
 import { Availability, datesBetween, type ProposedSlot, type StaffNeed } from './availability.ts';
 import { addDays, localParts, zonedInstant } from './clinic-time.ts';
-import { type ActivePlanFacts, dosingPathway, pathwayMessage } from './pathway-gate.ts';
+import { type ActivePlanFacts, dosingPathway } from './pathway-gate.ts';
 import { loadSchedulingContext } from './scheduling-settings.ts';
 
 type ProposableKind = 'preparation' | 'dosing' | 'integration' | 'follow-up';
@@ -124,10 +124,19 @@ function courseEvents(plan: ActivePlanFacts): PlannedEvent[] {
 export async function proposeCourse(ctx: ServiceContext, patientId: string) {
   await assertChartAccess(ctx, patientId);
   const pathway = await dosingPathway(ctx, patientId);
-  if (!pathway.plan)
-    throw new Conflict(pathwayMessage(pathway.missing), pathway.missing.length ? pathway.missing : []);
-  const plan = pathway.plan;
   const { timeZone, settings } = await loadSchedulingContext(ctx);
+  if (!pathway.plan) {
+    // Nothing to propose without an active plan; the answer says what else is missing too.
+    ctx.audit.record({
+      action: 'course-booking.propose',
+      resourceType: 'patient',
+      resourceId: patientId,
+      patientId,
+      detail: { items: 0, missing: pathway.missing.length },
+    });
+    return { planId: null, protocolId: null, timeZone, pathwayMissing: pathway.missing, items: [] };
+  }
+  const plan = pathway.plan;
   const today = localParts(ctx.clock.now(), timeZone).date;
   const events = courseEvents(plan).filter(
     (e): e is PlannedEvent & { kind: ProposableKind } =>

@@ -499,8 +499,8 @@ export function schedulingRoutes(appBase: FastifyInstance, deps: AppDeps): void 
         params: z.strictObject({ patientId: z.uuid() }),
         response: {
           200: z.object({
-            planId: z.uuid(),
-            protocolId: z.string(),
+            planId: z.uuid().nullable(),
+            protocolId: z.string().nullable(),
             timeZone: z.string(),
             pathwayMissing: z.array(z.object({ path: z.string(), message: z.string() })),
             items: z.array(
