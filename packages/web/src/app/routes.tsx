@@ -1,8 +1,12 @@
 import { Alert, Anchor, Container, Stack, Title } from '@mantine/core';
 import { Link, Navigate, Route, Routes } from 'react-router';
+import { AlertsPage } from '../features/alerts/alerts-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
 import { LoginPage } from '../features/auth/login-page.tsx';
+import { ConsentTemplatesPage } from '../features/consent/consent-templates-page.tsx';
+import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
+import { QuestionnairePage } from '../features/measures/questionnaire-page.tsx';
 import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
 import { PatientListPage } from '../features/patients/patient-list-page.tsx';
 import { RegisterPatientPage } from '../features/patients/register-patient-page.tsx';
@@ -106,11 +110,30 @@ export function AppRoutes() {
               }
             />
             <Route path="/audit" element={<AuditPage />} />
+            <Route
+              path="/consent-templates"
+              element={
+                <RequirePermission permission="consent.templates.manage">
+                  <ConsentTemplatesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/alerts"
+              element={
+                <RequirePermission permission="alerts.read">
+                  <AlertsPage />
+                </RequirePermission>
+              }
+            />
           </Route>
         </Route>
         <Route element={<RequireSession kind="patient" />}>
           <Route element={<PortalShell />}>
             <Route path="/portal" element={<PortalHome />} />
+            <Route path="/portal/consents" element={<PortalConsentsPage />} />
+            <Route path="/portal/consents/:templateVersionId" element={<PortalConsentSignPage />} />
+            <Route path="/portal/measures/:assignmentId" element={<QuestionnairePage />} />
           </Route>
         </Route>
         <Route element={<RequireSession />}>

@@ -1,6 +1,12 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconLogout, IconShieldSearch, IconUsers } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconFileCertificate,
+  IconLogout,
+  IconShieldSearch,
+  IconUsers,
+} from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
@@ -21,10 +27,22 @@ interface NavigationEntry {
 export const staffNavigation: NavigationEntry[] = [
   { to: '/patients', label: 'Patients', icon: <IconUsers size={18} aria-hidden />, anyOf: ['patient.read'] },
   {
+    to: '/alerts',
+    label: 'Alerts',
+    icon: <IconAlertTriangle size={18} aria-hidden />,
+    anyOf: ['alerts.read'],
+  },
+  {
     to: '/audit',
     label: 'Audit trail',
     icon: <IconShieldSearch size={18} aria-hidden />,
     anyOf: ['audit.read', 'break-glass.review'],
+  },
+  {
+    to: '/consent-templates',
+    label: 'Consent templates',
+    icon: <IconFileCertificate size={18} aria-hidden />,
+    anyOf: ['consent.templates.manage'],
   },
 ];
 

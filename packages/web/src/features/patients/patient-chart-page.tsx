@@ -7,6 +7,8 @@ import { isProblem, problemMessage } from '../../api/client.ts';
 import type { BreakGlassGrantIssued, Patient } from '../../api/types.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
+import { PatientConsentSection } from '../consent/patient-consent-section.tsx';
+import { MeasuresSection } from '../measures/measures-section.tsx';
 import { AllergiesSection } from './allergies-section.tsx';
 import { BreakGlassDialog, breakGlassKey } from './break-glass-dialog.tsx';
 import { ChartHeader } from './chart-header.tsx';
@@ -18,15 +20,26 @@ import { formatInstant, fullName } from './patient-format.ts';
 import { findListedPatient, usePatientChart } from './patients.api.ts';
 import { TimelineSection } from './timeline-section.tsx';
 
-const sections = ['demographics', 'diagnoses', 'medications', 'allergies', 'timeline', 'history'] as const;
+const sections = [
+  'demographics',
+  'diagnoses',
+  'medications',
+  'allergies',
+  'measures',
+  'consent',
+  'timeline',
+  'history',
+] as const;
 type Section = (typeof sections)[number];
-const clinicalSections: readonly Section[] = ['diagnoses', 'medications', 'allergies'];
+const clinicalSections: readonly Section[] = ['diagnoses', 'medications', 'allergies', 'measures'];
 
 const sectionLabels: Record<Section, string> = {
   demographics: 'Demographics',
   diagnoses: 'Diagnoses',
   medications: 'Medications',
   allergies: 'Allergies',
+  measures: 'Measures',
+  consent: 'Consent',
   timeline: 'Timeline',
   history: 'History',
 };
@@ -51,7 +64,12 @@ function EmergencyAccessNotice({ patientId }: { patientId: string }) {
 function Chart({ patient }: { patient: Patient }) {
   const [searchParams, setSearchParams] = useSearchParams();
   const clinicalVisible = patient.clinicalDataIncluded !== false;
-  const available = sections.filter((section) => clinicalVisible || !clinicalSections.includes(section));
+  const can = usePermissions();
+  const available = sections.filter(
+    (section) =>
+      (clinicalVisible || !clinicalSections.includes(section)) &&
+      (section !== 'consent' || can('consent.read')),
+  );
   const requested = searchParams.get('section') as Section | null;
   const current: Section = requested && available.includes(requested) ? requested : 'demographics';
 
@@ -92,7 +110,15 @@ function Chart({ patient }: { patient: Patient }) {
             <Tabs.Panel value="allergies" pt="md">
               <AllergiesSection patient={patient} />
             </Tabs.Panel>
+            <Tabs.Panel value="measures" pt="md">
+              <MeasuresSection patientId={patient.id} />
+            </Tabs.Panel>
           </>
+        )}
+        {available.includes('consent') && (
+          <Tabs.Panel value="consent" pt="md">
+            <PatientConsentSection patientId={patient.id} />
+          </Tabs.Panel>
         )}
         <Tabs.Panel value="timeline" pt="md">
           <TimelineSection />
