@@ -268,6 +268,15 @@ describe('contraindication questions (clinical-reference 3)', () => {
     expect(flaggedContraindicationAnswers(draft).map((f) => f.path)).not.toContain(
       'medical.cardiovascular.hypertensionControlled',
     );
+    // A follow-up that is no longer asked (pregnancy not possible) raises no flag.
+    draft.medical!.reproductive = { pregnancyPossible: { answer: 'no' }, pregnant: yes };
+    expect(flaggedContraindicationAnswers(draft).map((f) => f.path)).not.toContain(
+      'medical.reproductive.pregnant',
+    );
+    draft.medical!.reproductive = { pregnancyPossible: unsure, pregnant: yes };
+    expect(flaggedContraindicationAnswers(draft).map((f) => f.path)).toContain(
+      'medical.reproductive.pregnant',
+    );
   });
 });
 

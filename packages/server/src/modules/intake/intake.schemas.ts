@@ -438,6 +438,9 @@ export const contraindicationQuestions: readonly ContraindicationQuestion[] = [
 /** The contraindication questions whose answer raises the flag (by default 'yes' or 'unsure'). */
 export function flaggedContraindicationAnswers(answers: IntakeDraft): ContraindicationQuestion[] {
   return contraindicationQuestions.filter((question) => {
+    // A follow-up left over from an earlier answer (pregnancy no longer possible) was not asked: no flag.
+    const condition = conditionalByPath.get(question.path);
+    if (condition && !condition.when(answers)) return false;
     const answer = answerOf(get(answers, question.path));
     return answer !== undefined && (question.flagOn ?? ['yes', 'unsure']).includes(answer);
   });
