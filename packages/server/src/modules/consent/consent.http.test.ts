@@ -501,6 +501,52 @@ describe('signing, countersigning and status', () => {
   });
 });
 
+describe('under concurrency', () => {
+  it('takes one of several simultaneous signatures of the same form, and numbers parallel publications apart', async () => {
+    const { general } = await ensureTemplates();
+    const { self } = await newPatient({ givenName: 'Priya', familyName: 'Raman' });
+    const shown = (
+      await self({ method: 'GET', url: `/api/v1/me/consents/${general.currentVersion.id}` })
+    ).json();
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        self({
+          method: 'POST',
+          url: `/api/v1/me/consents/${general.currentVersion.id}/signatures`,
+          payload: { id: randomUUID(), typedName: 'Priya Raman', agreed: true, textSha256: shown.textSha256 },
+        }),
+      ),
+    );
+    expect(attempts.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+
+    const recording = (
+      await as(
+        app,
+        admin,
+      )({
+        method: 'POST',
+        url: '/api/v1/consent-templates',
+        payload: { kind: 'recording', title: 'Recording consent', required: false, body: generalBody },
+      })
+    ).json();
+    const published = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        as(
+          app,
+          admin,
+        )({
+          method: 'POST',
+          url: `/api/v1/consent-templates/${recording.id}/versions`,
+          payload: { body: `${generalBody} Revision ${i}.`, changeNote: `Revision ${i}` },
+        }),
+      ),
+    );
+    expect(published.map((p) => p.statusCode)).toEqual([201, 201, 201, 201]);
+    const versions = published.map((p) => p.json().currentVersion.version).sort();
+    expect(versions).toEqual([2, 3, 4, 5]);
+  });
+});
+
 describe('the printable copy', () => {
   it('is a PDF of the signed text with the signature block and the hash, for staff and the patient', async () => {
     const { general } = await ensureTemplates();
