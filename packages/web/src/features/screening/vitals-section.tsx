@@ -1,0 +1,185 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
+import { ApiProblem, problemMessage } from '../../api/client.ts';
+import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
+import { newId } from '../consent/new-id.ts';
+import { formatInstant } from '../patients/patient-format.ts';
+import { useRecordVitals, useVitals, type VitalSignsReading } from './screening.api.ts';
+import { emptyVitalsForm, toVitalsSubmission, type VitalsFormValues } from './vitals-form-model.ts';
+
+const levelColors = { normal: 'green', warning: 'yellow', critical: 'red' } as const;
+const statusLabels: Record<VitalSignsReading['status'], string> = {
+  current: 'Current',
+  superseded: 'Corrected',
+  'entered-in-error': 'Entered in error',
+  retraction: 'Retraction',
+};
+
+const inputs: { field: keyof VitalsFormValues; label: string; unit: string; decimal?: boolean }[] = [
+  { field: 'systolic', label: 'Systolic BP', unit: 'mmHg' },
+  { field: 'diastolic', label: 'Diastolic BP', unit: 'mmHg' },
+  { field: 'heartRate', label: 'Heart rate', unit: 'beats/min' },
+  { field: 'spo2', label: 'SpO₂', unit: '%' },
+  { field: 'weightKg', label: 'Weight', unit: 'kg', decimal: true },
+  { field: 'heightCm', label: 'Height', unit: 'cm', decimal: true },
+];
+
+function VitalsForm({ patientId }: { patientId: string }) {
+  const record = useRecordVitals(patientId);
+  const [values, setValues] = useState<VitalsFormValues>(() => emptyVitalsForm());
+  // One id per attempt: a retry after a lost answer is the same reading, not a second one.
+  const [attemptId, setAttemptId] = useState(newId);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setProblem(null);
+    const { submission, errors: local } = toVitalsSubmission(values, attemptId);
+    setErrors(local);
+    if (!submission) return;
+    try {
+      await record.mutateAsync(submission);
+      notifications.show({ color: 'green', message: 'Vital signs recorded.' });
+      setValues(emptyVitalsForm());
+      setAttemptId(newId());
+    } catch (caught) {
+      if (caught instanceof ApiProblem && caught.status === 400) setErrors(caught.fieldMessages());
+      setProblem(problemMessage(caught));
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Record vital signs" noValidate>
+      <Stack gap="sm">
+        <Title order={3} size="h5">
+          Record vital signs
+        </Title>
+        {problem && (
+          <Alert color="red" role="alert">
+            {problem}
+          </Alert>
+        )}
+        <TextInput
+          type="datetime-local"
+          label="Measured at"
+          value={values.measuredAt}
+          onChange={(e) => setValues({ ...values, measuredAt: e.currentTarget.value })}
+          error={errors.measuredAt}
+          maw={260}
+        />
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
+          {inputs.map(({ field, label, unit, decimal }) => (
+            <TextInput
+              key={field}
+              label={`${label} (${unit})`}
+              inputMode={decimal ? 'decimal' : 'numeric'}
+              value={values[field]}
+              onChange={(e) => setValues({ ...values, [field]: e.currentTarget.value })}
+              error={errors[field]}
+            />
+          ))}
+        </SimpleGrid>
+        <Group>
+          <Button type="submit" loading={record.isPending}>
+            Record vital signs
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function value(reading: VitalSignsReading, field: keyof VitalSignsReading): string {
+  const v = reading[field];
+  return v === null || v === undefined ? '—' : String(v);
+}
+
+/** Screening vitals: what was measured, by whom and when, with the corrections, and the nurse's entry form. */
+export function VitalsSection({ patientId }: { patientId: string }) {
+  const session = useSignedInSession();
+  const can = usePermissions();
+  const vitals = useVitals(patientId);
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="vitals-heading">
+      <Stack gap="md">
+        <Title order={2} size="h4" id="vitals-heading">
+          Vital signs
+        </Title>
+        {vitals.isError && (
+          <Alert color="red" role="alert">
+            {problemMessage(vitals.error)}
+          </Alert>
+        )}
+        {vitals.data && vitals.data.items.length === 0 && (
+          <Text c="dimmed">No vital signs recorded yet.</Text>
+        )}
+        {vitals.data && vitals.data.items.length > 0 && (
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped aria-label="Vital signs readings">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Measured</Table.Th>
+                  <Table.Th>BP (mmHg)</Table.Th>
+                  <Table.Th>HR</Table.Th>
+                  <Table.Th>SpO₂</Table.Th>
+                  <Table.Th>Weight (kg)</Table.Th>
+                  <Table.Th>Height (cm)</Table.Th>
+                  <Table.Th>Reading</Table.Th>
+                  <Table.Th>Recorded by</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {vitals.data.items.map((r) => (
+                  <Table.Tr key={r.id} c={r.status === 'current' ? undefined : 'dimmed'}>
+                    <Table.Td>{formatInstant(r.measuredAt, session.clinic.timeZone)}</Table.Td>
+                    <Table.Td>{r.systolic !== null ? `${r.systolic}/${r.diastolic}` : '—'}</Table.Td>
+                    <Table.Td>{value(r, 'heartRate')}</Table.Td>
+                    <Table.Td>{value(r, 'spo2')}</Table.Td>
+                    <Table.Td>{value(r, 'weightKg')}</Table.Td>
+                    <Table.Td>{value(r, 'heightCm')}</Table.Td>
+                    <Table.Td>
+                      <Stack gap={2}>
+                        <Group gap={4}>
+                          <Badge variant="light" color={r.status === 'current' ? 'gray' : 'dark'}>
+                            {statusLabels[r.status]}
+                          </Badge>
+                          {r.classification && (
+                            <Badge variant="light" color={levelColors[r.classification.level]}>
+                              {r.classification.level}
+                            </Badge>
+                          )}
+                        </Group>
+                        {r.classification?.reasons.map((reason) => (
+                          <Text key={reason} size="xs">
+                            {reason}
+                          </Text>
+                        ))}
+                        {r.correctionReason && <Text size="xs">Correction: {r.correctionReason}</Text>}
+                      </Stack>
+                    </Table.Td>
+                    <Table.Td>{r.recordedBy.displayName}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {can('vitals.record') && <VitalsForm patientId={patientId} />}
+      </Stack>
+    </Paper>
+  );
+}
