@@ -6,12 +6,16 @@ import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { ConsentTemplatesPage } from '../features/consent/consent-templates-page.tsx';
 import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
+import { PortalIntakePage } from '../features/intake/portal-intake-page.tsx';
 import { QuestionnairePage } from '../features/measures/questionnaire-page.tsx';
 import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
 import { PatientListPage } from '../features/patients/patient-list-page.tsx';
 import { RegisterPatientPage } from '../features/patients/register-patient-page.tsx';
+import { TreatmentPlanPage } from '../features/plans/treatment-plan-page.tsx';
 import { PortalHome } from '../features/portal/portal-home.tsx';
 import { PortalShell } from '../features/portal/portal-shell.tsx';
+import { PreparationPage } from '../features/preparation/preparation-page.tsx';
+import { ScreeningPage } from '../features/screening/screening-page.tsx';
 import { DemoBanner } from './demo-banner.tsx';
 import { RequireSession, SessionEndedListener } from './session-guard.tsx';
 import { StaffShell, staffNavigation } from './staff-shell.tsx';
@@ -109,6 +113,30 @@ export function AppRoutes() {
                 </RequirePermission>
               }
             />
+            <Route
+              path="/patients/:patientId/screening"
+              element={
+                <RequirePermission permission="patient.clinical.read">
+                  <ScreeningPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/patients/:patientId/plan"
+              element={
+                <RequirePermission permission="patient.clinical.read">
+                  <TreatmentPlanPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/patients/:patientId/preparation"
+              element={
+                <RequirePermission permission="patient.clinical.read">
+                  <PreparationPage />
+                </RequirePermission>
+              }
+            />
             <Route path="/audit" element={<AuditPage />} />
             <Route
               path="/consent-templates"
@@ -131,6 +159,7 @@ export function AppRoutes() {
         <Route element={<RequireSession kind="patient" />}>
           <Route element={<PortalShell />}>
             <Route path="/portal" element={<PortalHome />} />
+            <Route path="/portal/intake" element={<PortalIntakePage />} />
             <Route path="/portal/consents" element={<PortalConsentsPage />} />
             <Route path="/portal/consents/:templateVersionId" element={<PortalConsentSignPage />} />
             <Route path="/portal/measures/:assignmentId" element={<QuestionnairePage />} />

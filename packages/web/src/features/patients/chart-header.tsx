@@ -41,6 +41,27 @@ export function ChartHeader({ patient }: { patient: Patient }) {
                 Outside your care team
               </Badge>
             )}
+            {can('patient.clinical.read') && patient.clinicalDataIncluded !== false && (
+              <>
+                <Anchor
+                  component={Link}
+                  to={`/patients/${encodeURIComponent(patient.id)}/screening`}
+                  size="sm"
+                >
+                  Screening
+                </Anchor>
+                <Anchor component={Link} to={`/patients/${encodeURIComponent(patient.id)}/plan`} size="sm">
+                  Treatment plan
+                </Anchor>
+                <Anchor
+                  component={Link}
+                  to={`/patients/${encodeURIComponent(patient.id)}/preparation`}
+                  size="sm"
+                >
+                  Preparation
+                </Anchor>
+              </>
+            )}
             {can('audit.read') && (
               <Anchor component={Link} to={`/audit?patientId=${encodeURIComponent(patient.id)}`} size="sm">
                 Audit trail of this chart
