@@ -8,6 +8,7 @@ import type { BreakGlassGrantIssued, Patient } from '../../api/types.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { PatientConsentSection } from '../consent/patient-consent-section.tsx';
+import { PatientIntakeSection } from '../intake/patient-intake-section.tsx';
 import { MeasuresSection } from '../measures/measures-section.tsx';
 import { AllergiesSection } from './allergies-section.tsx';
 import { BreakGlassDialog, breakGlassKey } from './break-glass-dialog.tsx';
@@ -22,6 +23,7 @@ import { TimelineSection } from './timeline-section.tsx';
 
 const sections = [
   'demographics',
+  'intake',
   'diagnoses',
   'medications',
   'allergies',
@@ -31,10 +33,11 @@ const sections = [
   'history',
 ] as const;
 type Section = (typeof sections)[number];
-const clinicalSections: readonly Section[] = ['diagnoses', 'medications', 'allergies', 'measures'];
+const clinicalSections: readonly Section[] = ['intake', 'diagnoses', 'medications', 'allergies', 'measures'];
 
 const sectionLabels: Record<Section, string> = {
   demographics: 'Demographics',
+  intake: 'Intake',
   diagnoses: 'Diagnoses',
   medications: 'Medications',
   allergies: 'Allergies',
@@ -101,6 +104,9 @@ function Chart({ patient }: { patient: Patient }) {
         </Tabs.Panel>
         {clinicalVisible && (
           <>
+            <Tabs.Panel value="intake" pt="md">
+              <PatientIntakeSection patientId={patient.id} />
+            </Tabs.Panel>
             <Tabs.Panel value="diagnoses" pt="md">
               <DiagnosesSection patient={patient} />
             </Tabs.Panel>

@@ -2,6 +2,7 @@ import { Alert, Card, DataList, Loader, Stack, Text, Title } from '@mantine/core
 import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { ConsentFormsCard } from '../consent/consent-forms-card.tsx';
+import { IntakeCard } from '../intake/intake-card.tsx';
 import { DueMeasuresCard } from '../measures/due-measures-card.tsx';
 import { formatDate } from '../patients/patient-format.ts';
 import { useOwnRecord } from './portal.api.ts';
@@ -54,6 +55,7 @@ export function PortalHome() {
         Your questionnaires, consent forms, session schedule and journal will appear here as your care team
         sets them up.
       </Text>
+      <IntakeCard />
       <DueMeasuresCard />
       <ConsentFormsCard />
       <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="my-details-title">
