@@ -257,6 +257,13 @@ export async function listPatientMeasures(ctx: ServiceContext, patientId: string
     .from(measureAssignment)
     .where(and(eq(measureAssignment.clinicId, ctx.clinicId), eq(measureAssignment.patientId, patientId)))
     .orderBy(desc(measureAssignment.assignedAt), asc(measureAssignment.id));
+  // Assigned together (one call): in the order of the clinic's screening set.
+  const set = screeningSetOf((await clinicOf(ctx)).settings);
+  const position = (id: InstrumentId) => (set.includes(id) ? set.indexOf(id) : set.length);
+  assignments.sort(
+    (a, b) =>
+      b.assignedAt.getTime() - a.assignedAt.getTime() || position(a.instrument) - position(b.instrument),
+  );
   const { responses, supersededBy } = await loadResponses(ctx, patientId);
   const names = await people(
     ctx,

@@ -138,7 +138,11 @@ function AlertCard({ alert, onAcknowledge }: { alert: AlertView; onAcknowledge?:
           )}
         </Stack>
         {onAcknowledge && (
-          <Button onClick={onAcknowledge} aria-label={`Acknowledge alert for ${alert.patient.displayName}`}>
+          <Button
+            onClick={onAcknowledge}
+            aria-label={`Acknowledge alert for ${alert.patient.displayName}`}
+            style={{ flexShrink: 0 }}
+          >
             Acknowledge
           </Button>
         )}

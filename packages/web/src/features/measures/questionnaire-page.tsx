@@ -29,7 +29,11 @@ export function QuestionnairePage() {
   useDocumentTitle('Questionnaire');
   const { assignmentId = '' } = useParams();
   const questionnaire = useQuestionnaire(assignmentId);
+  // Kept here, above the query's states, so the confirmation (and any crisis resources) stays on screen
+  // while the cached questionnaire is marked completed.
+  const [submitted, setSubmitted] = useState<Submission | null>(null);
 
+  if (submitted) return <Submitted submission={submitted} />;
   if (questionnaire.isPending) return <Loader aria-label="Loading the questionnaire" />;
   if (questionnaire.isError) {
     return (
@@ -62,10 +66,16 @@ export function QuestionnairePage() {
       </Stack>
     );
   }
-  return <QuestionnaireForm key={assignmentId} data={questionnaire.data} />;
+  return <QuestionnaireForm key={assignmentId} data={questionnaire.data} onSubmitted={setSubmitted} />;
 }
 
-function QuestionnaireForm({ data }: { data: PortalQuestionnaire }) {
+function QuestionnaireForm({
+  data,
+  onSubmitted,
+}: {
+  data: PortalQuestionnaire;
+  onSubmitted: (submission: Submission) => void;
+}) {
   const { questionnaire, assignment } = data;
   const items = questionnaire.items;
   const queryClient = useQueryClient();
@@ -74,7 +84,6 @@ function QuestionnaireForm({ data }: { data: PortalQuestionnaire }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [submitted, setSubmitted] = useState<Submission | null>(null);
   // One id per set of answers: a retry after a lost reply is recognised by the server; changed answers get a
   // new id, so they are never mistaken for the earlier attempt.
   const responseId = useRef<string>(crypto.randomUUID());
@@ -84,7 +93,7 @@ function QuestionnaireForm({ data }: { data: PortalQuestionnaire }) {
   useEffect(() => {
     // Move focus to the new question so screen readers announce it, as a page change would.
     headingRef.current?.focus();
-  }, [step, submitted]);
+  }, [step]);
 
   function answer(itemId: string, score: number | null) {
     setAnswers((current) => ({ ...current, [itemId]: score }));
@@ -101,9 +110,11 @@ function QuestionnaireForm({ data }: { data: PortalQuestionnaire }) {
         id: responseId.current,
         answers: toAnswerArray(items, answers),
       });
-      setSubmitted(result);
+      onSubmitted(result);
+      queryClient.setQueryData<PortalQuestionnaire>(measureKeys.questionnaire(assignment.id), (cached) =>
+        cached ? { ...cached, assignment: { ...cached.assignment, status: 'completed' } } : cached,
+      );
       await queryClient.invalidateQueries({ queryKey: measureKeys.due });
-      queryClient.removeQueries({ queryKey: measureKeys.questionnaire(assignment.id) });
     } catch (caught) {
       if (caught instanceof ApiProblem && caught.status === 400) setFieldErrors(caught.fieldMessages());
       setError(problemMessage(caught));
@@ -111,8 +122,6 @@ function QuestionnaireForm({ data }: { data: PortalQuestionnaire }) {
       setPending(false);
     }
   }
-
-  if (submitted) return <Submitted submission={submitted} headingRef={headingRef} />;
 
   if (step === null) {
     const asked = askedItems(items, answers);
@@ -276,14 +285,12 @@ function QuestionnaireForm({ data }: { data: PortalQuestionnaire }) {
   );
 }
 
-function Submitted({
-  submission,
-  headingRef,
-}: {
-  submission: Submission;
-  headingRef: React.RefObject<HTMLHeadingElement | null>;
-}) {
+function Submitted({ submission }: { submission: Submission }) {
   const due = useDueMeasures();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
   const next = due.data?.items.find((item) => item.id !== submission.assignmentId);
   return (
     <Stack gap="md">
