@@ -229,6 +229,36 @@ describe('eligibility assessment from the chart', () => {
     expect(body.assessment.decision).toBe('review');
   });
 
+  it('reads the latest instrument scores: a positive PHQ-9 item 9 needs review', async () => {
+    const patient = await newPatient();
+    const assigned = await as(
+      app,
+      prescriber,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/measure-assignments`,
+      payload: { instruments: ['phq9'] },
+    });
+    const assignmentId = assigned.json().assigned[0].id;
+    const answered = await as(
+      app,
+      prescriber,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/measure-assignments/${assignmentId}/responses`,
+      payload: { id: randomUUID(), answers: [2, 2, 2, 2, 1, 1, 1, 1, 1, 1] },
+    });
+    expect(answered.statusCode, answered.body).toBe(201);
+    const body = (await assessment(patient.id)).json();
+    expect(body.profile.scores.phq9).toMatchObject({ total: 13, band: 'moderate' });
+    expect(body.profile.scores.phq9.flags).toContain('suicidal-ideation');
+    expect(body.sources.scores).toEqual([{ instrument: 'phq9', respondedAt: expect.any(String) }]);
+    expect(body.assessment.decision).toBe('review');
+    expect(body.assessment.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
+      'eligibility.suicide-risk',
+    ]);
+  });
+
   it('answers 404 to another clinic and 403 to a patient account', async () => {
     const patient = await newPatient();
     expect((await assessment(patient.id, foreignPrescriber)).statusCode).toBe(404);
