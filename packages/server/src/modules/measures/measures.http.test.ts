@@ -210,6 +210,13 @@ describe('completing a questionnaire in the portal', () => {
     expect(cssrs.questionnaire.items[2].enableWhen).toEqual({ item: 'cssrs-2', answers: [1] });
     expect(cssrs.questionnaire.items[6].enableWhen).toEqual({ item: 'cssrs-6', answers: [1] });
     expect(cssrs.questionnaire.items[0].enableWhen).toBeNull();
+    const reads = await database.db
+      .select({ action: auditEvent.action, resourceId: auditEvent.resourceId })
+      .from(auditEvent)
+      .where(eq(auditEvent.action, 'measure-assignment.read'));
+    expect(reads.map((r) => r.resourceId)).toEqual(
+      expect.arrayContaining([byInstrument.phq9, byInstrument['cssrs-screener']]),
+    );
   });
 
   it('stores the score scoreInstrument gives, with LOINC-coded observations; a retry is idempotent', async () => {
@@ -299,6 +306,29 @@ describe('completing a questionnaire in the portal', () => {
     expect(audit!.scoreContext).toEqual(context);
     expect(audit!.score).toEqual(scoreInstrument('audit-c', [2, 1, 1], context));
     expect(audit!.score.band).toBe('negative');
+  });
+
+  it('stores one response when the same submission arrives many times at once, and one of rival submissions', async () => {
+    const { patient, account, byInstrument } = await patientWithScreeningSet();
+    const id = randomUUID();
+    const answers = [1, 1, 0, 0, 1, 0, 0];
+    const same = await Promise.all(
+      Array.from({ length: 6 }, () => submit(account, byInstrument.gad7!, { id, answers })),
+    );
+    expect(same.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(same.map((r) => r.json().id))).toEqual(new Set([id]));
+
+    const rivals = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        submit(account, byInstrument.dast10!, { id: randomUUID(), answers: Array(10).fill(0) }),
+      ),
+    );
+    expect(rivals.map((r) => r.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const stored = await database.db
+      .select({ id: questionnaireResponse.id })
+      .from(questionnaireResponse)
+      .where(eq(questionnaireResponse.patientId, patient.id));
+    expect(stored).toHaveLength(2);
   });
 
   it('refuses the same id with other answers (409), and a second response to a completed one', async () => {

@@ -416,6 +416,11 @@ async function storeResponse(
   try {
     score = scoreInstrument(assignment.instrument, input.answers, context);
   } catch (error) {
+    // The answers were checked above, so what remains is the clinic's cut-off setting (out of range): a
+    // server-side misconfiguration, not the caller's input, and never silently replaced by a default.
+    if (error instanceof RangeError && /cut-off/.test(error.message)) {
+      throw new Error(`The clinic's screening cut-off setting is invalid: ${error.message}`);
+    }
     if (error instanceof RangeError)
       throw new Invalid(error.message, [{ path: 'answers', message: error.message }]);
     throw error;
