@@ -10,6 +10,7 @@ import {
   intakeDraftSchema,
   intakeSectionDraftSchemas,
   missingIntakeFields,
+  withoutUnaskedFollowUps,
 } from './intake.schemas.ts';
 
 const complete = () => structuredClone(demoIntakeAnswers()) as IntakeDraft;
@@ -209,6 +210,35 @@ describe('intake completeness', () => {
     const before = JSON.stringify(draft);
     expect(paths(draft)).toEqual(paths(draft));
     expect(JSON.stringify(draft)).toBe(before);
+  });
+});
+
+describe('follow-ups that no longer apply', () => {
+  it('are dropped: pregnancy answers after "not possible", lists after an explicit "no"', () => {
+    const draft = complete();
+    draft.medical!.reproductive = { pregnancyPossible: { answer: 'no' }, pregnant: yes, breastfeeding: yes };
+    draft.medical!.cardiovascular!.hypertensionControlled = { answer: 'no' };
+    draft.medications = {
+      taking: { answer: 'no' },
+      items: [{ name: 'Old', dose: '1 mg', frequency: 'daily' }],
+    };
+    draft.allergies = { any: unsure, items: [{ substance: 'Latex', reaction: 'Rash' }] };
+    const before = JSON.stringify(draft);
+    const cleaned = withoutUnaskedFollowUps(draft);
+    expect(cleaned.medical?.reproductive).toEqual({ pregnancyPossible: { answer: 'no' } });
+    expect(cleaned.medical?.cardiovascular?.hypertensionControlled).toBeUndefined();
+    expect(cleaned.medications).toEqual({ taking: { answer: 'no' } });
+    // "Not sure" keeps what the person listed.
+    expect(cleaned.allergies?.items).toHaveLength(1);
+    expect(JSON.stringify(draft)).toBe(before);
+    expect(paths(cleaned)).toEqual([]);
+  });
+
+  it('are kept while they apply', () => {
+    const draft = complete();
+    draft.medical!.reproductive = { pregnancyPossible: unsure, pregnant: { answer: 'no' } };
+    expect(withoutUnaskedFollowUps(draft).medical?.reproductive?.pregnant).toEqual({ answer: 'no' });
+    expect(intakeAnswersSchema.parse(withoutUnaskedFollowUps(complete()))).toEqual(complete());
   });
 });
 

@@ -261,6 +261,13 @@ const affirmed = (value: unknown) => {
  * Requirements that depend on another answer. Each is a pure predicate over the draft. "Unsure" counts as a
  * possible yes: a patient unsure whether they could be pregnant is asked the pregnancy questions.
  */
+/** For each conditional list, the sibling question that decides whether it is asked. */
+const listControl: Record<string, string> = {
+  'psychiatric.antidepressants.trials': 'tried',
+  'medications.items': 'taking',
+  'allergies.items': 'any',
+};
+
 export const conditionalRequirements: readonly {
   path: string;
   when: (draft: IntakeDraft) => boolean;
@@ -312,6 +319,28 @@ export const conditionalRequirements: readonly {
 ];
 
 const conditionalByPath = new Map(conditionalRequirements.map((r) => [r.path, r]));
+
+/**
+ * The draft without the follow-ups that no longer apply: a pregnancy answer after "pregnancy is not
+ * possible", a medicines list after "not taking any". The stored answers then never carry a question the
+ * patient was not asked (which would otherwise reach the eligibility engine). A follow-up question goes when
+ * its condition fails; a list only on an explicit "no" (someone "not sure" may still list what they know).
+ */
+export function withoutUnaskedFollowUps(draft: IntakeDraft): IntakeDraft {
+  const out = structuredClone(draft) as Record<string, unknown>;
+  for (const requirement of conditionalRequirements) {
+    const keys = requirement.path.split('.');
+    const last = keys.pop() as string;
+    const parent = get(out, keys.join('.'));
+    if (!parent || typeof parent !== 'object' || !(last in parent)) continue;
+    const drop =
+      requirement.kind === 'question'
+        ? !requirement.when(draft)
+        : answerOf(get(out, `${keys.join('.')}.${listControl[requirement.path]}`)) === 'no';
+    if (drop) delete (parent as Record<string, unknown>)[last];
+  }
+  return out as IntakeDraft;
+}
 
 function get(draft: unknown, path: string): unknown {
   let value: unknown = draft;

@@ -16,6 +16,7 @@ import {
   intakeAnswersSchema,
   intakeDraftSchema,
   missingIntakeFields,
+  withoutUnaskedFollowUps,
 } from './intake.schemas.ts';
 
 /**
@@ -128,7 +129,9 @@ async function applySave(
     );
   }
 
-  const merged = intakeDraftSchema.parse({ ...head.answers, ...input.answers }) as IntakeDraft;
+  const merged = withoutUnaskedFollowUps(
+    intakeDraftSchema.parse({ ...head.answers, ...input.answers }) as IntakeDraft,
+  );
   // Parsed, so that both sides list their keys in form order (jsonb keeps its own order).
   const changedPaths = changedAnswerPaths(intakeDraftSchema.parse(head.answers), merged);
   const correction = submitted;
