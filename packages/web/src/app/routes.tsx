@@ -7,6 +7,8 @@ import { LoginPage } from '../features/auth/login-page.tsx';
 import { ConsentTemplatesPage } from '../features/consent/consent-templates-page.tsx';
 import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
 import { PortalIntakePage } from '../features/intake/portal-intake-page.tsx';
+import { AcceptInvitationPage } from '../features/invitations/accept-invitation-page.tsx';
+import { SentMailPage } from '../features/mail/sent-mail-page.tsx';
 import { QuestionnairePage } from '../features/measures/questionnaire-page.tsx';
 import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
 import { PatientListPage } from '../features/patients/patient-list-page.tsx';
@@ -87,6 +89,8 @@ export function AppRoutes() {
       <SessionEndedListener />
       <Routes>
         <Route path="/login" element={<LoginScreen />} />
+        {/* A portal invitation's link: public, the token is the credential. */}
+        <Route path="/invite/:token" element={<AcceptInvitationPage />} />
         <Route element={<RequireSession kind="staff" />}>
           <Route element={<StaffShell />}>
             <Route
@@ -143,6 +147,14 @@ export function AppRoutes() {
               element={
                 <RequirePermission permission="consent.templates.manage">
                   <ConsentTemplatesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/mail"
+              element={
+                <RequirePermission permission="mail.read">
+                  <SentMailPage />
                 </RequirePermission>
               }
             />

@@ -4,6 +4,7 @@ import {
   IconAlertTriangle,
   IconFileCertificate,
   IconLogout,
+  IconMail,
   IconShieldSearch,
   IconUsers,
 } from '@tabler/icons-react';
@@ -44,6 +45,7 @@ export const staffNavigation: NavigationEntry[] = [
     icon: <IconFileCertificate size={18} aria-hidden />,
     anyOf: ['consent.templates.manage'],
   },
+  { to: '/mail', label: 'Sent mail', icon: <IconMail size={18} aria-hidden />, anyOf: ['mail.read'] },
 ];
 
 function SignedInUser() {

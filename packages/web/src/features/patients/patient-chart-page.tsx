@@ -9,6 +9,7 @@ import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { PatientConsentSection } from '../consent/patient-consent-section.tsx';
 import { PatientIntakeSection } from '../intake/patient-intake-section.tsx';
+import { PortalInvitationCard } from '../invitations/portal-invitation-card.tsx';
 import { MeasuresSection } from '../measures/measures-section.tsx';
 import { AllergiesSection } from './allergies-section.tsx';
 import { BreakGlassDialog, breakGlassKey } from './break-glass-dialog.tsx';
@@ -80,6 +81,7 @@ function Chart({ patient }: { patient: Patient }) {
     <Stack gap="md">
       <EmergencyAccessNotice patientId={patient.id} />
       <ChartHeader patient={patient} />
+      {can('portal.invite') && <PortalInvitationCard patient={patient} />}
       {!clinicalVisible && (
         <Text size="sm" c="dimmed">
           Diagnoses, medications and allergies are not part of your role’s view of the chart.
