@@ -19,6 +19,7 @@ import {
   databaseError,
   type SignedIn,
   signIn,
+  testPassword,
 } from '../../testing/factories.ts';
 import { sha256Hex } from './consent.render.ts';
 import { consentStatus } from './consent.service.ts';
@@ -306,6 +307,12 @@ describe('signing, countersigning and status', () => {
     expect(chart.signatures[0]).toMatchObject({ userAgent: 'ConsentTest/1.0', ip: expect.any(String) });
     const form = chart.forms.find((f: { template: { kind: string } }) => f.template.kind === 'general');
     expect(form.state).toBe('awaiting-countersignature');
+    // Without an active plan, only the general form is needed now.
+    expect(chart.route).toBeNull();
+    expect(form.neededNow).toBe(true);
+    expect(chart.forms.find((f: { template: { kind: string } }) => f.template.kind === 'iv').neededNow).toBe(
+      false,
+    );
   });
 
   it('is valid only when every required form is signed on the version in use and countersigned', async () => {
@@ -498,6 +505,73 @@ describe('signing, countersigning and status', () => {
       url: `/api/v1/patients/${patient.id}/consents/${signature.id}/countersignature`,
     });
     expect(countersign.statusCode).toBe(409);
+  });
+});
+
+describe('with a treatment plan', () => {
+  it('counts the active plan’s route forms in the chart’s status and in what the patient must sign', async () => {
+    const { general, iv } = await ensureTemplates();
+    const { patient, self } = await newPatient({ givenName: 'Andre', familyName: 'Castillo' });
+    const staff = as(app, prescriber);
+    await staff({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/conditions`,
+      payload: { icd10: 'F33.1', description: 'Major depressive disorder, recurrent, moderate' },
+    });
+    const plan = await staff({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/treatment-plans`,
+      payload: {
+        indication: { icd10: 'F33.1', description: 'Major depressive disorder, recurrent, moderate' },
+        protocolId: 'iv-series',
+        route: 'iv',
+        product: 'ketamine-racemic',
+        startDate: '2026-06-15',
+        dosingSessions: 6,
+        weightKg: 70,
+        startingDose: { value: 0.5, unit: 'mg/kg' },
+        maximumDose: { value: 0.5, unit: 'mg/kg' },
+        goals: [{ text: 'Sleep through the night' }],
+        intentions: [{ text: 'Stay curious' }],
+      },
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+    const signed = await staff({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/treatment-plans/${plan.json().id}/signature`,
+      payload: { signatureId: randomUUID(), password: testPassword, revision: plan.json().revision },
+    });
+    expect(signed.statusCode, signed.body).toBe(200);
+
+    const generalSignature = (await sign(self, general.currentVersion.id, 'Andre Castillo')).json();
+    await as(
+      app,
+      nurse,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/consents/${generalSignature.id}/countersignature`,
+    });
+    let chart = (await staff({ method: 'GET', url: `/api/v1/patients/${patient.id}/consents` })).json();
+    expect(chart.route).toBe('iv');
+    expect(chart.status).toEqual({
+      valid: false,
+      problems: ['“IV consent” has not been signed by the patient yet.'],
+    });
+    const mine = (await self({ method: 'GET', url: '/api/v1/me/consents' })).json();
+    expect(mine.forms.find((f: { template: { kind: string } }) => f.template.kind === 'iv').neededNow).toBe(
+      true,
+    );
+
+    const ivSignature = (await sign(self, iv.currentVersion.id, 'Andre Castillo')).json();
+    await as(
+      app,
+      nurse,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/consents/${ivSignature.id}/countersignature`,
+    });
+    chart = (await staff({ method: 'GET', url: `/api/v1/patients/${patient.id}/consents` })).json();
+    expect(chart.status).toEqual({ valid: true, problems: [] });
   });
 });
 

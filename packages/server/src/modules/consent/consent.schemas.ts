@@ -86,6 +86,8 @@ export const consentStateEnum = z.enum([
 ]);
 
 export const consentsView = z.object({
+  /** The active treatment plan's route, if there is one: the status covers its forms too. */
+  route: routeEnum.nullable(),
   status: z.object({ valid: z.boolean(), problems: z.array(z.string()) }),
   forms: z.array(
     z.object({
@@ -98,6 +100,7 @@ export const consentsView = z.object({
       }),
       currentVersion: z.object({ id: z.uuid(), version: z.number().int() }),
       state: consentStateEnum,
+      neededNow: z.boolean(),
       problem: z.string().nullable(),
       latestSignature: signatureView.nullable(),
     }),

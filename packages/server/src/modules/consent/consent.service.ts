@@ -11,6 +11,7 @@ import {
 } from '../../db/schema/consent.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
+import { findActivePlan } from '../plans/plans.service.ts';
 import { renderConsentPdf } from './consent.pdf.ts';
 import {
   longDate,
@@ -24,6 +25,8 @@ import * as repo from './consent.repository.ts';
 import {
   type ConsentStatus,
   problemOf,
+  requiredForEveryRoute,
+  requiredForRoute,
   type SignatureFacts,
   standingOf,
   statusOf,
@@ -289,6 +292,8 @@ function presentSignature(r: repo.SignatureRecord, timeZone: string, forStaff: b
 
 async function standings(ctx: ServiceContext, patientId: string, forStaff: boolean) {
   const { facts, signatures, records } = await patientFacts(ctx, patientId);
+  // The active plan's route decides which route-specific forms are needed now (none before a plan).
+  const route = (await findActivePlan(ctx, patientId))?.route ?? null;
   const { timeZone } = await repo.findClinic(ctx.tx, ctx.clinicId);
   const formatDay = (d: Date) => longDate(d, timeZone);
   const byId = new Map(records.map((r) => [r.signature.id, r]));
@@ -304,6 +309,8 @@ async function standings(ctx: ServiceContext, patientId: string, forStaff: boole
       },
       currentVersion: template.currentVersion,
       state: standing.state,
+      /** Needed before the next dosing session: the general form, and the active plan's route forms. */
+      neededNow: requiredForEveryRoute(template) || (route !== null && requiredForRoute(template, route)),
       problem: template.required ? problemOf(standing, formatDay) : null,
       latestSignature: standing.latest
         ? presentSignature(byId.get(standing.latest.id)!, timeZone, forStaff)
@@ -311,7 +318,8 @@ async function standings(ctx: ServiceContext, patientId: string, forStaff: boole
     };
   });
   return {
-    status: statusOf(facts, signatures, undefined, formatDay),
+    route,
+    status: statusOf(facts, signatures, route ?? undefined, formatDay),
     forms,
     signatures: records.map((r) => presentSignature(r, timeZone, forStaff)),
   };

@@ -8,8 +8,9 @@ describe('consent formatting', () => {
       'Required for Sublingual, Oral treatment',
     );
     expect(requirementOf({ required: false, routes: [] })).toBe('Optional');
-    expect(groupOf({ required: true, routes: ['iv'] })).toBe('route');
-    expect(groupOf({ required: false, routes: [] })).toBe('optional');
+    expect(groupOf({ neededNow: true, template: { required: true } })).toBe('now');
+    expect(groupOf({ neededNow: false, template: { required: true } })).toBe('other-routes');
+    expect(groupOf({ neededNow: false, template: { required: false } })).toBe('optional');
   });
 
   it('asks for a signature when none is in force on the version in use', () => {

@@ -44,11 +44,14 @@ export function requirementOf(form: Pick<ConsentForm['template'], 'required' | '
   return `Required for ${form.routes.map((r) => routeLabels[r]).join(', ')} treatment`;
 }
 
-export type ConsentGroup = 'everyone' | 'route' | 'optional';
+export type ConsentGroup = 'now' | 'other-routes' | 'optional';
 
-export function groupOf(form: Pick<ConsentForm['template'], 'required' | 'routes'>): ConsentGroup {
-  if (!form.required) return 'optional';
-  return form.routes.length === 0 ? 'everyone' : 'route';
+/** Where the portal lists a form: needed before the next session, needed only for other routes, optional. */
+export function groupOf(
+  form: Pick<ConsentForm, 'neededNow'> & { template: Pick<ConsentForm['template'], 'required'> },
+): ConsentGroup {
+  if (!form.template.required) return 'optional';
+  return form.neededNow ? 'now' : 'other-routes';
 }
 
 /** Whether the patient has something to do on this form: sign it for the first time, or again. */

@@ -7,12 +7,12 @@ import { groupOf, needsSignature } from './consent-format.ts';
 export function ConsentFormsCard() {
   const consents = useMyConsents();
   const forms = consents.data?.forms ?? [];
-  const toSign = forms.filter((f) => groupOf(f.template) === 'everyone' && needsSignature(f.state));
+  const toSign = forms.filter((f) => groupOf(f) === 'now' && needsSignature(f.state));
   const signed = forms.filter((f) => f.latestSignature && !f.latestSignature.withdrawal);
   let summary = 'Read and sign the forms your care team needs before treatment.';
   if (consents.isError) summary = 'Your consent forms could not be loaded just now.';
   else if (consents.isSuccess && toSign.length > 0)
-    summary = `${toSign.length === 1 ? 'One form needs' : `${toSign.length} forms need`} your signature before your first session.`;
+    summary = `${toSign.length === 1 ? 'One form needs' : `${toSign.length} forms need`} your signature before your next session.`;
   else if (consents.isSuccess && signed.length > 0)
     summary = `You have signed ${signed.length === 1 ? 'one form' : `${signed.length} forms`}. You can read, download or withdraw them.`;
   return (

@@ -34,11 +34,15 @@ export interface ConsentForm {
   template: { id: string; kind: ConsentKind; title: string; required: boolean; routes: ConsentRoute[] };
   currentVersion: { id: string; version: number };
   state: ConsentState;
+  /** Needed before the next dosing session: the general form and the active plan's route forms. */
+  neededNow: boolean;
   problem: string | null;
   latestSignature: ConsentSignature | null;
 }
 
 export interface ConsentOverview {
+  /** The active treatment plan's route, when there is one. */
+  route: ConsentRoute | null;
   status: { valid: boolean; problems: string[] };
   forms: ConsentForm[];
   signatures: ConsentSignature[];

@@ -26,7 +26,7 @@ import {
   usePatientConsents,
   useRecordWithdrawal,
 } from './consent.api.ts';
-import { requirementOf, stateLabels } from './consent-format.ts';
+import { requirementOf, routeLabels, stateLabels } from './consent-format.ts';
 
 function RecordWithdrawalDialog({
   patientId,
@@ -204,7 +204,7 @@ export function PatientConsentSection({ patientId }: { patientId: string }) {
         {problemMessage(consents.error)}
       </Alert>
     );
-  const { status, forms, signatures } = consents.data;
+  const { route, status, forms, signatures } = consents.data;
   const required = forms.filter((f) => f.template.required);
   const optional = forms.filter((f) => !f.template.required);
 
@@ -214,9 +214,10 @@ export function PatientConsentSection({ patientId }: { patientId: string }) {
         Consent
       </Title>
       {status.valid ? (
-        <Alert color="green" title="General consent in place">
-          The general consent is signed on the version in use and countersigned. A route’s own form is checked
-          when a dosing session is booked.
+        <Alert color="green" title="Consent in place">
+          {route
+            ? `Every form needed for ${routeLabels[route]} treatment (the active plan’s route) is signed on the version in use and countersigned.`
+            : 'The general consent is signed on the version in use and countersigned. There is no active plan yet: the route’s own form is checked when dosing sessions are booked.'}
         </Alert>
       ) : (
         <Alert color="yellow" title="Consent is not complete" role="status">

@@ -35,13 +35,14 @@ import { newId } from './new-id.ts';
 import { sha256Hex } from './sha256.ts';
 
 const groupTitles = {
-  everyone: 'Needed before your first session',
-  route: 'Needed for the way your treatment is given',
+  now: 'Needed before your next session',
+  'other-routes': 'For other ways of giving treatment',
   optional: 'Optional',
 } as const;
 const groupNotes = {
-  everyone: null,
-  route: 'Your care team will tell you which of these apply to your treatment plan.',
+  now: null,
+  'other-routes':
+    'These are needed only if your treatment is given this way. Your care team will tell you if one applies to you.',
   optional: 'Your treatment is the same whether or not you sign these.',
 } as const;
 
@@ -187,8 +188,8 @@ export function PortalConsentsPage() {
         </Text>
       </Stack>
       {forms.length === 0 && <Text>The clinic has not set up any consent forms yet.</Text>}
-      {(['everyone', 'route', 'optional'] as const).map((group) => {
-        const inGroup = forms.filter((f) => groupOf(f.template) === group);
+      {(['now', 'other-routes', 'optional'] as const).map((group) => {
+        const inGroup = forms.filter((f) => groupOf(f) === group);
         if (inGroup.length === 0) return null;
         return (
           <Stack key={group} gap="sm" component="section" aria-labelledby={`group-${group}`}>
