@@ -423,6 +423,16 @@ describe('treatment plans: signature', () => {
   });
 });
 
+describe('treatment plans: concurrency', () => {
+  it('signs exactly one of two plans signed at the same moment (the patient is locked)', async () => {
+    const patient = await newPatient();
+    const drafts = [(await draft(patient.id)).json(), (await draft(patient.id)).json()];
+    const answers = await Promise.all(drafts.map((plan) => sign(patient.id, plan)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    expect((await list(patient.id)).items.filter((p) => p.status === 'signed')).toHaveLength(1);
+  });
+});
+
 describe('treatment plans: amendments and ending', () => {
   it('amends a signed plan with a new version that supersedes it once signed', async () => {
     const patient = await newPatient();

@@ -32,7 +32,11 @@ import { plansApi, type TreatmentPlan, usePlans, useRefreshPlans } from './plans
 function StatusBadge({ status }: { status: string }) {
   const shown = planStatusLabels[status] ?? { label: status, color: 'gray' };
   return (
-    <Badge color={shown.color} variant="light">
+    <Badge
+      color={shown.color}
+      variant="light"
+      styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+    >
       {shown.label}
     </Badge>
   );

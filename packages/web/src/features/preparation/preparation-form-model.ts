@@ -17,6 +17,17 @@ export const psychoeducationLabels: Record<PsychoeducationTopic, string> = {
   integration: 'Integration: the sessions after each dose to make sense of the experience',
 };
 
+/** Short names of the topics, for summaries. */
+export const psychoeducationShortLabels: Record<PsychoeducationTopic, string> = {
+  'what-it-feels-like': 'what it feels like',
+  dissociation: 'dissociation',
+  nausea: 'nausea',
+  'blood-pressure': 'blood pressure',
+  'no-driving': 'no driving',
+  'right-to-stop': 'right to stop',
+  integration: 'integration',
+};
+
 /** The form's state: the API's content with every checklist topic present and text fields as strings. */
 export interface PreparationFormValues {
   sessionDate: string;

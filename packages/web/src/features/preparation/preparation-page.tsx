@@ -42,6 +42,7 @@ import {
   newItem,
   type PreparationFormValues,
   psychoeducationLabels,
+  psychoeducationShortLabels,
   toContent,
 } from './preparation-form-model.ts';
 
@@ -428,7 +429,7 @@ function ContentView({ content }: { content: PreparationContent }) {
         {content.psychoeducation.some((p) => !p.covered) &&
           ` (not yet: ${content.psychoeducation
             .filter((p) => !p.covered)
-            .map((p) => psychoeducationLabels[p.topic].split(':')[0])
+            .map((p) => psychoeducationShortLabels[p.topic])
             .join(', ')})`}
       </Text>
       <Text size="sm">
