@@ -17,6 +17,9 @@ import { TreatmentPlanPage } from '../features/plans/treatment-plan-page.tsx';
 import { PortalHome } from '../features/portal/portal-home.tsx';
 import { PortalShell } from '../features/portal/portal-shell.tsx';
 import { PreparationPage } from '../features/preparation/preparation-page.tsx';
+import { CourseBookingPage } from '../features/scheduling/course-booking-page.tsx';
+import { PortalAppointmentsPage } from '../features/scheduling/portal-appointments.tsx';
+import { SchedulePage } from '../features/scheduling/schedule-page.tsx';
 import { ScreeningPage } from '../features/screening/screening-page.tsx';
 import { DemoBanner } from './demo-banner.tsx';
 import { RequireSession, SessionEndedListener } from './session-guard.tsx';
@@ -118,6 +121,22 @@ export function AppRoutes() {
               }
             />
             <Route
+              path="/schedule"
+              element={
+                <RequirePermission permission="schedule.read">
+                  <SchedulePage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/patients/:patientId/course-booking"
+              element={
+                <RequirePermission permission="schedule.manage">
+                  <CourseBookingPage />
+                </RequirePermission>
+              }
+            />
+            <Route
               path="/patients/:patientId/screening"
               element={
                 <RequirePermission permission="patient.clinical.read">
@@ -172,6 +191,7 @@ export function AppRoutes() {
           <Route element={<PortalShell />}>
             <Route path="/portal" element={<PortalHome />} />
             <Route path="/portal/intake" element={<PortalIntakePage />} />
+            <Route path="/portal/appointments" element={<PortalAppointmentsPage />} />
             <Route path="/portal/consents" element={<PortalConsentsPage />} />
             <Route path="/portal/consents/:templateVersionId" element={<PortalConsentSignPage />} />
             <Route path="/portal/measures/:assignmentId" element={<QuestionnairePage />} />

@@ -2,6 +2,7 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } f
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
+  IconCalendarEvent,
   IconFileCertificate,
   IconLogout,
   IconMail,
@@ -27,6 +28,12 @@ interface NavigationEntry {
 
 export const staffNavigation: NavigationEntry[] = [
   { to: '/patients', label: 'Patients', icon: <IconUsers size={18} aria-hidden />, anyOf: ['patient.read'] },
+  {
+    to: '/schedule',
+    label: 'Schedule',
+    icon: <IconCalendarEvent size={18} aria-hidden />,
+    anyOf: ['schedule.read'],
+  },
   {
     to: '/alerts',
     label: 'Alerts',

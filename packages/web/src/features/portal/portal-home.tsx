@@ -5,6 +5,7 @@ import { ConsentFormsCard } from '../consent/consent-forms-card.tsx';
 import { IntakeCard } from '../intake/intake-card.tsx';
 import { DueMeasuresCard } from '../measures/due-measures-card.tsx';
 import { formatDate } from '../patients/patient-format.ts';
+import { PortalAppointmentsCard } from '../scheduling/portal-appointments.tsx';
 import { useOwnRecord } from './portal.api.ts';
 
 export function PortalHome() {
@@ -58,6 +59,7 @@ export function PortalHome() {
       <IntakeCard />
       <DueMeasuresCard />
       <ConsentFormsCard />
+      <PortalAppointmentsCard />
       <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="my-details-title">
         <Title order={2} size="h4" id="my-details-title" mb="sm">
           Your details
