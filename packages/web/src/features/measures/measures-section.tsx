@@ -1,12 +1,33 @@
-import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  List,
+  Loader,
+  MultiSelect,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconClipboardPlus } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { problemMessage } from '../../api/client.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { formatDate, formatInstant } from '../patients/patient-format.ts';
-import { type MeasureResponse, measureKeys, measuresApi, usePatientMeasures } from './measures.api.ts';
+import { answeredItems, instrumentChoices } from './answer-labels.ts';
+import { EnterAnswersDialog } from './enter-answers-dialog.tsx';
+import {
+  type MeasureAssignment,
+  type MeasureResponse,
+  measureKeys,
+  measuresApi,
+  usePatientMeasures,
+} from './measures.api.ts';
 
 const statusLabels = { pending: 'Due', completed: 'Completed', cancelled: 'Cancelled' } as const;
 
@@ -46,21 +67,26 @@ export function MeasuresSection({ patientId }: { patientId: string }) {
   const measures = usePatientMeasures(patientId);
   const [assigning, setAssigning] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [entering, setEntering] = useState<MeasureAssignment | null>(null);
+  const [openAnswers, setOpenAnswers] = useState<string | null>(null);
   const timeZone = session.clinic.timeZone;
+  const refresh = () => queryClient.invalidateQueries({ queryKey: measureKeys.patient(patientId) });
 
-  async function assignScreeningSet() {
+  async function assign(instruments?: string[]) {
     setAssigning(true);
     setError(null);
     try {
-      const result = await measuresApi.assign(patientId);
+      const result = await measuresApi.assign(patientId, instruments ? { instruments } : {});
       notifications.show({
         color: 'green',
         message:
           result.assigned.length > 0
             ? `Assigned: ${result.assigned.map((a) => a.shortName).join(', ')}`
-            : 'The screening set is already due for this patient.',
+            : 'These are already due for this patient.',
       });
-      await queryClient.invalidateQueries({ queryKey: measureKeys.patient(patientId) });
+      setChosen([]);
+      await refresh();
     } catch (caught) {
       setError(problemMessage(caught));
     } finally {
@@ -90,12 +116,34 @@ export function MeasuresSection({ patientId }: { patientId: string }) {
           <Button
             leftSection={<IconClipboardPlus size={18} aria-hidden />}
             loading={assigning}
-            onClick={assignScreeningSet}
+            onClick={() => assign()}
           >
             Assign screening set
           </Button>
         )}
       </Group>
+      {can('measures.assign') && (
+        <Group align="flex-end" gap="sm">
+          <MultiSelect
+            label="Or assign instruments"
+            placeholder="Choose instruments"
+            data={instrumentChoices()}
+            value={chosen}
+            onChange={setChosen}
+            searchable
+            clearable
+            w={{ base: '100%', sm: 420 }}
+          />
+          <Button
+            variant="light"
+            disabled={chosen.length === 0}
+            loading={assigning}
+            onClick={() => assign(chosen)}
+          >
+            Assign selected
+          </Button>
+        </Group>
+      )}
       {error && (
         <Alert color="red" role="alert">
           {error}
@@ -118,41 +166,70 @@ export function MeasuresSection({ patientId }: { patientId: string }) {
                   <Table.Th>Band</Table.Th>
                   <Table.Th>Completed</Table.Th>
                   <Table.Th>Entered by</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Answers</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {current.map((response) => (
-                  <Table.Tr key={response.id} data-testid={`score-${response.instrument}`}>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        {response.alerts.length > 0 && (
-                          <IconAlertTriangle
-                            size={16}
-                            color="var(--mantine-color-red-7)"
-                            aria-label="Risk alert"
-                          />
-                        )}
-                        <Text size="sm" fw={600}>
-                          {response.shortName}
-                        </Text>
-                        {response.supersedesId && (
-                          <Badge size="xs" variant="outline">
-                            corrected
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{totalOf(response)}</Table.Td>
-                    <Table.Td>
-                      <ScoreBand response={response} />
-                    </Table.Td>
-                    <Table.Td>{formatInstant(response.authoredAt, timeZone)}</Table.Td>
-                    <Table.Td>
-                      {response.source === 'patient'
-                        ? 'Patient (portal)'
-                        : (response.enteredBy?.displayName ?? 'Staff')}
-                    </Table.Td>
-                  </Table.Tr>
+                  <Fragment key={response.id}>
+                    <Table.Tr data-testid={`score-${response.instrument}`}>
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          {response.alerts.length > 0 && (
+                            <IconAlertTriangle
+                              size={16}
+                              color="var(--mantine-color-red-7)"
+                              aria-label="Risk alert"
+                            />
+                          )}
+                          <Text size="sm" fw={600}>
+                            {response.shortName}
+                          </Text>
+                          {response.supersedesId && (
+                            <Badge size="xs" variant="outline">
+                              corrected
+                            </Badge>
+                          )}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>{totalOf(response)}</Table.Td>
+                      <Table.Td>
+                        <ScoreBand response={response} />
+                      </Table.Td>
+                      <Table.Td>{formatInstant(response.authoredAt, timeZone)}</Table.Td>
+                      <Table.Td>
+                        {response.source === 'patient'
+                          ? 'Patient (portal)'
+                          : (response.enteredBy?.displayName ?? 'Staff')}
+                      </Table.Td>
+                      <Table.Td>
+                        <Button
+                          variant="subtle"
+                          size="compact-sm"
+                          aria-expanded={openAnswers === response.id}
+                          aria-label={`Answers to ${response.shortName}`}
+                          onClick={() => setOpenAnswers(openAnswers === response.id ? null : response.id)}
+                        >
+                          Answers
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                    {openAnswers === response.id && (
+                      <Table.Tr>
+                        <Table.Td colSpan={6}>
+                          <List size="sm" spacing={2} listStyleType="none">
+                            {answeredItems(response.instrument, response.answers).map((item) => (
+                              <List.Item key={item.number}>
+                                {item.number}. {item.text}: <strong>{item.answer ?? 'not asked'}</strong>
+                              </List.Item>
+                            ))}
+                          </List>
+                        </Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
                 ))}
               </Table.Tbody>
             </Table>
@@ -175,6 +252,9 @@ export function MeasuresSection({ patientId }: { patientId: string }) {
                   <Table.Th>Answered by</Table.Th>
                   <Table.Th>Due</Table.Th>
                   <Table.Th>Status</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -188,6 +268,18 @@ export function MeasuresSection({ patientId }: { patientId: string }) {
                     <Table.Td>
                       <Badge variant="light">{statusLabels[assignment.status]}</Badge>
                     </Table.Td>
+                    <Table.Td>
+                      {can('measures.assign') && (
+                        <Button
+                          variant="subtle"
+                          size="compact-sm"
+                          onClick={() => setEntering(assignment)}
+                          aria-label={`Enter answers for ${assignment.shortName}`}
+                        >
+                          Enter answers
+                        </Button>
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -195,6 +287,15 @@ export function MeasuresSection({ patientId }: { patientId: string }) {
           </Table.ScrollContainer>
         )}
       </section>
+      <EnterAnswersDialog
+        patientId={patientId}
+        assignment={entering}
+        onClose={() => setEntering(null)}
+        onSaved={async () => {
+          notifications.show({ color: 'green', message: 'Answers saved' });
+          await refresh();
+        }}
+      />
     </Stack>
   );
 }

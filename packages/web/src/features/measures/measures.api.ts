@@ -129,6 +129,16 @@ export const measuresApi = {
       method: 'POST',
       body,
     }),
+  /** Staff entry (clinician-rated, or on the patient's behalf); `supersedes` corrects a completed one. */
+  enter: (
+    patientId: string,
+    assignmentId: string,
+    body: { id: string; answers: (number | null)[]; supersedes?: string },
+  ) =>
+    request<MeasureResponse>(
+      `${apiBase}/patients/${encodeURIComponent(patientId)}/measure-assignments/${encodeURIComponent(assignmentId)}/responses`,
+      { method: 'POST', body },
+    ),
   assign: (patientId: string, body: { instruments?: string[] } = {}) =>
     request<{ assigned: MeasureAssignment[]; alreadyPending: MeasureAssignment[] }>(
       `${apiBase}/patients/${encodeURIComponent(patientId)}/measure-assignments`,
