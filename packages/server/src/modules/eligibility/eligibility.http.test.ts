@@ -506,6 +506,30 @@ describe('signing the eligibility decision', () => {
     });
   });
 
+  it('records one signature for parallel retries, and one of two parallel amendments', async () => {
+    const patient = await newPatient();
+    const shown = (await assessment(patient.id)).json();
+    const id = randomUUID();
+    const retries = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        sign(patient.id, { id, decision: 'approve', fingerprint: shown.fingerprint }),
+      ),
+    );
+    expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 201]);
+    const amendments = await Promise.all(
+      ['defer', 'decline'].map((decision) =>
+        amend(patient.id, id, {
+          decision,
+          rationale: 'Parallel check',
+          fingerprint: shown.fingerprint,
+          reason: 'Two tabs open',
+        }),
+      ),
+    );
+    expect(amendments.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+    expect((await overview(patient.id)).json().history).toHaveLength(2);
+  });
+
   it('lets only prescribers sign (403), and answers 404 across clinics', async () => {
     // Fresh sessions: the clock has moved past the idle timeout of the ones signed in at the start.
     nurse = await signIn(app, (await createStaffUser(database.db, clinicId, ['nurse'])).email);

@@ -58,13 +58,14 @@ function signatureMeaning(name: string, route: Route, product: Product, amends: 
   return `I, ${name}, sign ${what} for ${product} by the ${route} route. I reviewed the assessment shown to me and each of its findings, and the decision is my own clinical judgement.`;
 }
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
+function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const e = error as {
     code?: string;
     constraint?: string;
     cause?: { code?: string; constraint?: string; message?: string };
   };
   if ((e.code ?? e.cause?.code) !== '23505') return false;
+  if (!constraint) return true;
   const name = e.constraint ?? e.cause?.constraint ?? '';
   return name === constraint || (e.cause?.message ?? '').includes(constraint);
 }
@@ -93,21 +94,7 @@ async function sign(ctx: ServiceContext, patientId: string, input: Signing) {
   const rationale = input.rationale?.trim() || null;
 
   const existing = await findDecision(ctx, patientId, input.id, false);
-  if (existing) {
-    const same =
-      existing.patientId === patientId &&
-      existing.decision === input.decision &&
-      existing.conditions === conditions &&
-      existing.rationale === rationale &&
-      existing.route === input.route &&
-      existing.product === input.product &&
-      existing.amendsId === (input.amends?.id ?? null);
-    if (!same)
-      throw new Conflict('A different decision was already signed with this id: generate a new one.', [
-        { path: 'id', message: 'Generate a new id for a new signature.' },
-      ]);
-    return { created: false, decision: await presentOne(ctx, patientId, existing.id) };
-  }
+  if (existing) return { created: false, decision: await replay(ctx, patientId, existing, input) };
 
   if (input.amends) {
     const [later] = await ctx.tx
@@ -169,10 +156,14 @@ async function sign(ctx: ServiceContext, patientId: string, input: Signing) {
       throw new Conflict('This decision was already amended: amend the latest version.', [
         { path: 'decisionId', message: 'Already amended.' },
       ]);
-    if (isUniqueViolation(error, 'eligibility_decision_id_key'))
-      throw new Conflict('This signature id is already used: generate a new one.', [
+    if (isUniqueViolation(error)) {
+      // The same id again: a concurrent retry of this signature (replayed), or another clinic's row.
+      const raced = await findDecision(ctx, patientId, input.id, false);
+      if (raced) return { created: false, decision: await replay(ctx, patientId, raced, input) };
+      throw new Conflict('This signature id is already used: sign with a new id.', [
         { path: 'id', message: 'Generate a new id.' },
       ]);
+    }
     throw error;
   }
   ctx.audit.record({
@@ -187,6 +178,23 @@ async function sign(ctx: ServiceContext, patientId: string, input: Signing) {
     },
   });
   return { created: true, decision: await presentOne(ctx, patientId, input.id) };
+}
+
+/** A retried signature returns the decision it made; the same id with other content is a conflict. */
+async function replay(ctx: ServiceContext, patientId: string, existing: DecisionRow, input: Signing) {
+  const same =
+    existing.patientId === patientId &&
+    existing.decision === input.decision &&
+    existing.conditions === (input.conditions?.trim() || null) &&
+    existing.rationale === (input.rationale?.trim() || null) &&
+    existing.route === input.route &&
+    existing.product === input.product &&
+    existing.amendsId === (input.amends?.id ?? null);
+  if (!same)
+    throw new Conflict('A different decision was already signed with this id: generate a new one.', [
+      { path: 'id', message: 'Generate a new id for a new signature.' },
+    ]);
+  return presentOne(ctx, patientId, existing.id);
 }
 
 export function signDecision(ctx: ServiceContext, patientId: string, input: Omit<DecisionInput, 'password'>) {

@@ -99,6 +99,31 @@ describe('screening vital signs', () => {
     expect((await record(nurse, other.id, payload)).statusCode).toBe(409);
   });
 
+  it('keeps one reading when the same request is retried in parallel', async () => {
+    const patient = await createPatient(database.db, clinicId);
+    const payload = reading();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => record(nurse, patient.id, payload)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.json().id))).toEqual(new Set([payload.id]));
+    const rows = await database.db
+      .select({ id: vitalSigns.id })
+      .from(vitalSigns)
+      .where(and(eq(vitalSigns.clinicId, clinicId), eq(vitalSigns.patientId, patient.id)));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('lets only one of two parallel corrections of a reading stand', async () => {
+    const patient = await createPatient(database.db, clinicId);
+    const first = reading();
+    await record(nurse, patient.id, first);
+    const answers = await Promise.all(
+      [121, 122, 123, 124].map((systolic) =>
+        record(nurse, patient.id, reading({ supersedesId: first.id, correctionReason: 'Recheck', systolic })),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+  });
+
   it('corrects by superseding, once; marks entered in error; never updates a row', async () => {
     const patient = await createPatient(database.db, clinicId);
     const first = reading({ systolic: 210, diastolic: 85 });

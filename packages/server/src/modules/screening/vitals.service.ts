@@ -128,6 +128,14 @@ export async function recordVitals(
       throw new Conflict('That reading was already corrected: correct the latest version instead.', [
         { path: 'supersedesId', message: 'Already corrected.' },
       ]);
+    if (isUniqueViolation(error)) {
+      // A concurrent retry with the same id that the id index did not arbitrate (the primary key caught it).
+      const raced = await findReading(ctx, input.id);
+      if (raced) return { created: false, reading: await replay(ctx, raced, patientId, input) };
+      throw new Conflict('This reading id is already used: generate a new one.', [
+        { path: 'id', message: 'Generate a new id.' },
+      ]);
+    }
     throw error;
   }
   ctx.audit.record({

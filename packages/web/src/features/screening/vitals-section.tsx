@@ -76,6 +76,7 @@ function VitalsForm({ patientId }: { patientId: string }) {
         <TextInput
           type="datetime-local"
           label="Measured at"
+          description="In this device’s time zone."
           value={values.measuredAt}
           onChange={(e) => setValues({ ...values, measuredAt: e.currentTarget.value })}
           error={errors.measuredAt}
