@@ -1,4 +1,4 @@
-import type { InstrumentId, ScoreContext } from '@kapstone/clinical';
+import type { DosingLimits, InstrumentId, ScoreContext } from '@kapstone/clinical';
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Per-clinic settings. Clinical thresholds a clinic overrides live here as plain data, next to their defaults. */
@@ -25,6 +25,19 @@ export interface ClinicSettings {
    * clinical number: long enough for a patient to find the mail, short enough that a forwarded link dies.
    */
   invitationExpiryHours?: number;
+  /**
+   * The clinic's overrides of @kapstone/clinical's dose limits (setting keys `dosing.*`), merged over
+   * `defaultDosingLimits` for calculateDose. Where the reference gives no number (the IV and sublingual hard
+   * limits, intranasal limits: clinical-reference 2.1, 2.3, 2.4) the default is null and no hard block applies
+   * until the clinic sets one here.
+   */
+  dosingLimits?: { [K in keyof DosingLimits]?: Partial<DosingLimits[K]> };
+  /**
+   * mg of diazepam per mg of each benzodiazepine, by name (@kapstone/clinical setting
+   * `eligibility.diazepamEquivalents`): the reference gives the >8 mg/day threshold but no conversion factors,
+   * so there is no default and the eligibility check says the dose was not computed until the clinic sets them.
+   */
+  diazepamEquivalents?: Record<string, number>;
 }
 
 export const clinic = pgTable(

@@ -240,6 +240,38 @@ describe('treatment plans: drafts', () => {
     expect((await list(patient.id)).items).toEqual([]);
   });
 
+  it('applies the clinic’s own dose limits (the IV hard limit has no default in @kapstone/clinical)', async () => {
+    const iv = kapIm({
+      protocolId: 'iv-series',
+      route: 'iv',
+      dosingSessions: 6,
+      startingDose: { value: 0.5, unit: 'mg/kg' },
+      maximumDose: { value: 2.5, unit: 'mg/kg' },
+    });
+    const patient = await newPatient();
+    const withoutLimit = await draft(patient.id, iv);
+    expect(withoutLimit.statusCode).toBe(201);
+    expect(withoutLimit.json().maximumDose.calculation.level).toBe('warning');
+
+    const strict = await createClinic(database.db, {
+      settings: { dosingLimits: { iv: { blockAtOrAboveMgPerKg: 2 } } },
+    });
+    const strictPrescriber = await signIn(
+      app,
+      (await createStaffUser(database.db, strict.id, ['prescriber'])).email,
+    );
+    const strictPatient = await createPatient(database.db, strict.id);
+    const refused = await draft(
+      strictPatient.id,
+      { ...iv, indication: { ...iv.indication, notOnProblemList: true } },
+      strictPrescriber,
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([
+      { path: 'maximumDose', message: expect.stringContaining('hard limit of 2 mg/kg') },
+    ]);
+  });
+
   it('needs the indication to be an active diagnosis unless the prescriber says otherwise', async () => {
     const patient = await newPatient();
     const other = { icd10: 'F43.12', description: 'Post-traumatic stress disorder, chronic' };

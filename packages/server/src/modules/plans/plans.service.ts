@@ -4,6 +4,8 @@ import {
   calculateDose,
   type DoseCalculation,
   type DoseOrder,
+  type DosingLimits,
+  defaultDosingLimits,
   normaliseIcd10,
   type PlannedEvent,
   type PlanOptions,
@@ -14,6 +16,7 @@ import {
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import {
+  clinic,
   patient,
   patientCondition,
   preparationNote,
@@ -41,6 +44,22 @@ function ageOn(dateOfBirth: string, on: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
   const [y, m, d] = on.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** @kapstone/clinical's dose limits with the clinic's overrides (ClinicSettings.dosingLimits) merged over them. */
+async function dosingLimitsOf(ctx: ServiceContext): Promise<DosingLimits> {
+  const [row] = await ctx.tx
+    .select({ settings: clinic.settings })
+    .from(clinic)
+    .where(eq(clinic.id, ctx.clinicId));
+  const own = row?.settings.dosingLimits ?? {};
+  return {
+    iv: { ...defaultDosingLimits.iv, ...own.iv },
+    im: { ...defaultDosingLimits.im, ...own.im },
+    sublingualOral: { ...defaultDosingLimits.sublingualOral, ...own.sublingualOral },
+    intranasalRacemic: { ...defaultDosingLimits.intranasalRacemic, ...own.intranasalRacemic },
+    esketamine: { ...defaultDosingLimits.esketamine, ...own.esketamine },
+  };
 }
 
 interface DoseInputs {
@@ -148,6 +167,7 @@ async function evaluatePlan(ctx: ServiceContext, patientId: string, input: PlanI
     .where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, patientId)));
   if (!person) throw new NotFound('Patient');
   const ageYears = ageOn(person.dateOfBirth, input.startDate);
+  const limits = await dosingLimitsOf(ctx);
   const dose = (field: 'startingDose' | 'maximumDose') =>
     calculateDose(
       doseOrder({
@@ -157,6 +177,7 @@ async function evaluatePlan(ctx: ServiceContext, patientId: string, input: PlanI
         dose: input[field],
         ageYears,
       }),
+      limits,
     );
   const startingDoseCalculation = dose('startingDose');
   const maximumDoseCalculation = dose('maximumDose');
@@ -698,6 +719,7 @@ export async function previewPlan(ctx: ServiceContext, patientId: string, input:
     }
   }
   const ageYears = person && input.startDate ? ageOn(person.dateOfBirth, input.startDate) : undefined;
+  const limits = await dosingLimitsOf(ctx);
   const dose = (amount: PlanPreviewInput['startingDose']): DoseCalculation | null => {
     if (!amount) return null;
     if (amount.unit !== unit)
@@ -710,6 +732,7 @@ export async function previewPlan(ctx: ServiceContext, patientId: string, input:
         dose: amount,
         ...(ageYears !== undefined ? { ageYears } : {}),
       }),
+      limits,
     );
   };
   ctx.audit.record({
