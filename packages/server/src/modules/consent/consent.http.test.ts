@@ -652,7 +652,7 @@ describe('the printable copy', () => {
       'I, Lucía Valdés, agree to ketamine-assisted psychotherapy at Cedar Consent Clinic.',
     );
     expect(text).toContain('Nia Nurse, RN');
-    expect(text).toContain('The text above matches this hash.');
+    expect(text).toContain('The signed text reproduced above matches this hash.');
 
     const ownCopy = await self({ method: 'GET', url: `/api/v1/me/consents/${signature.id}/document` });
     expect(ownCopy.statusCode).toBe(200);

@@ -172,7 +172,7 @@ export async function renderConsentPdf(input: ConsentDocumentInput): Promise<Uin
   w.paragraph(input.signature.textSha256, { font: mono, size: 9.5 });
   w.paragraph(
     input.signature.intact
-      ? 'The text above matches this hash.'
+      ? 'The signed text reproduced above matches this hash.'
       : 'WARNING: the stored text no longer matches this hash. Report this to the clinic’s administrator.',
     { font: input.signature.intact ? regular : bold },
   );

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { consentTemplateKinds } from '../../db/schema/consent.ts';
 import {
   clinic,
   consentCountersignature,
@@ -16,12 +17,10 @@ import {
 export type TemplateRow = typeof consentTemplate.$inferSelect;
 export type VersionRow = typeof consentTemplateVersion.$inferSelect & { publishedByName: string };
 
+/** The clinic's forms in a reader's order: the general form, the route forms, then the optional ones. */
 export async function findTemplates(db: Db, clinicId: string): Promise<TemplateRow[]> {
-  return db
-    .select()
-    .from(consentTemplate)
-    .where(eq(consentTemplate.clinicId, clinicId))
-    .orderBy(asc(consentTemplate.createdAt), asc(consentTemplate.kind));
+  const rows = await db.select().from(consentTemplate).where(eq(consentTemplate.clinicId, clinicId));
+  return rows.sort((a, b) => consentTemplateKinds.indexOf(a.kind) - consentTemplateKinds.indexOf(b.kind));
 }
 
 export async function findTemplateById(

@@ -12,9 +12,9 @@ export const stateLabels: Record<ConsentState, { label: string; color: string }>
 /** What the patient sees for the same states (the patient never countersigns). */
 export const portalStateLabels: Record<ConsentState, string> = {
   'not-signed': 'Not signed yet',
-  'awaiting-countersignature': 'Signed, awaiting the clinic’s countersignature',
+  'awaiting-countersignature': 'Awaiting clinic signature',
   valid: 'Signed',
-  outdated: 'Updated: please read and sign again',
+  outdated: 'Updated: sign again',
   withdrawn: 'Withdrawn',
 };
 

@@ -128,7 +128,7 @@ function FormRow({
           {requirementOf(form.template)} · version {form.currentVersion.version} in use
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td miw={210}>
         <Badge color={state.color} variant="light">
           {state.label}
         </Badge>
