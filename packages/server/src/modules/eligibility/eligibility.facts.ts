@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type {
   EligibilityAssessment,
   EligibilityProfile,
+  EligibilitySettings,
   InstrumentId,
   InstrumentScore,
   Product,
@@ -11,6 +12,7 @@ import type {
 } from '@kapstone/clinical';
 import { and, asc, eq } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
+import type { ClinicSettings } from '../../db/schema/clinic.ts';
 import {
   clinic,
   patient,
@@ -97,6 +99,7 @@ export function intakeFacts(answers: IntakeAnswers): {
 export interface GatheredFacts {
   profile: EligibilityProfile;
   sources: EligibilitySources;
+  settings: EligibilitySettings;
 }
 
 /**
@@ -115,7 +118,7 @@ export async function gatherEligibilityFacts(
     .from(patient)
     .where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, patientId)));
   if (!row) throw new NotFound('Patient');
-  const timeZone = await clinicTimeZone(ctx);
+  const { timeZone, settings } = await clinicSettings(ctx);
   const conditions = await ctx.tx
     .select({ icd10: patientCondition.icd10 })
     .from(patientCondition)
@@ -190,6 +193,7 @@ export async function gatherEligibilityFacts(
   }
   return {
     profile,
+    settings: eligibilitySettingsOf(settings),
     sources: {
       vitalSignsId: vitals?.id ?? null,
       vitalsMeasuredAt: vitals?.measuredAt.toISOString() ?? null,
@@ -200,12 +204,17 @@ export async function gatherEligibilityFacts(
   };
 }
 
-async function clinicTimeZone(ctx: ServiceContext): Promise<string> {
+async function clinicSettings(ctx: ServiceContext) {
   const [row] = await ctx.tx
-    .select({ timeZone: clinic.timeZone })
+    .select({ timeZone: clinic.timeZone, settings: clinic.settings })
     .from(clinic)
     .where(eq(clinic.id, ctx.clinicId));
-  return row?.timeZone ?? 'UTC';
+  return { timeZone: row?.timeZone ?? 'UTC', settings: row?.settings };
+}
+
+/** The clinic's eligibility settings for @kapstone/clinical (none set: the package's defaults, no factors). */
+export function eligibilitySettingsOf(settings: ClinicSettings | undefined): EligibilitySettings {
+  return { diazepamEquivalents: settings?.diazepamEquivalents ?? {} };
 }
 
 /** JSON with keys sorted at every depth, so the same facts always hash the same. */

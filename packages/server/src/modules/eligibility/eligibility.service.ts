@@ -20,8 +20,8 @@ type DecisionRow = typeof eligibilityDecision.$inferSelect;
 
 /** The engine's assessment of the chart as it is now: never one sent by a client. Access checked by the caller. */
 async function computeAssessment(ctx: ServiceContext, patientId: string, route: Route, product: Product) {
-  const { profile, sources } = await gatherEligibilityFacts(ctx, patientId, route, product);
-  const assessment = assessEligibility(profile);
+  const { profile, sources, settings } = await gatherEligibilityFacts(ctx, patientId, route, product);
+  const assessment = assessEligibility(profile, settings);
   const rationale = Object.fromEntries(
     eligibilityDecisionKinds.map((kind) => [kind, rationaleRequirement(kind, assessment)]),
   ) as Record<EligibilityDecisionKind, RationaleRequirement>;
