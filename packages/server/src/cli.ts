@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
+import { buildApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Role, roles } from './context.ts';
 import { type DatabaseHandle, isEmpty, openDatabase } from './db/client.ts';
 import { clinic, roleAssignment, userAccount } from './db/schema/index.ts';
 import { seedDemo } from './db/seed/demo.ts';
+import { seedDemoPathway } from './db/seed/pathway.ts';
 import { appendAuditEvents, verifyAuditChain } from './modules/audit/audit-chain.ts';
 import { hashPassword, minimumPasswordLength } from './security/passwords.ts';
 
@@ -74,6 +76,14 @@ async function run(argv: string[]): Promise<number> {
         console.log(
           `Seeded ${seeded.clinics} demo clinics, ${seeded.patients} patients and ${seeded.accounts} accounts.`,
         );
+        // The care-pathway stages are reached through the API, as in `npm start` (no listening socket).
+        const app = await buildApp({ config, database: handle, clock: systemClock, logger: false });
+        try {
+          const walked = await seedDemoPathway(app, systemClock);
+          console.log(`Walked ${walked.patientsWalked} demo patients along the care pathway.`);
+        } finally {
+          await app.close();
+        }
         return 0;
       }
       case 'create-user':

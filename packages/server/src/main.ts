@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { isEmpty, openDatabase } from './db/client.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { demoLogins, demoPassword } from './db/seed/demo-logins.ts';
+import { seedDemoPathway } from './db/seed/pathway.ts';
 import { MailDispatcher } from './modules/mail/mail.dispatcher.ts';
 import { createMailTransport } from './modules/mail/mail.transport.ts';
 
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
 
   const database = await openDatabase(config.database);
   await database.migrate();
-  if (config.demo && (await isEmpty(database.db))) {
+  const seedTheDemo = config.demo && (await isEmpty(database.db));
+  if (seedTheDemo) {
     const seeded = await seedDemo(database.db, systemClock);
     console.log(
       `Seeded the synthetic demo: ${seeded.clinics} clinics, ${seeded.patients} patients, ${seeded.accounts} accounts.`,
@@ -30,6 +32,13 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config, database, clock: systemClock });
+  if (seedTheDemo) {
+    // The demo patients are walked along the care pathway through the API itself, before anyone can sign in.
+    const walked = await seedDemoPathway(app, systemClock);
+    console.log(
+      `Walked ${walked.patientsWalked} demo patients along the care pathway; ${walked.invitations} portal invitations pending.`,
+    );
+  }
   await app.listen({ host: config.host, port: config.port });
   // Queued mail (portal invitations) is delivered from this process, after the transaction that wrote it.
   const mailTransport = createMailTransport(config, app.log);

@@ -1,0 +1,425 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { Clock } from '../../clock.ts';
+import { demoIntakeAnswers } from '../../modules/intake/intake.demo.ts';
+import { demoClinics, demoPassword } from './demo-logins.ts';
+
+/**
+ * Walks the demo clinics' patients along the care pathway through Kapstone's own API, exactly as the staff
+ * and the patients would in the browser: every step is validated, permission-checked and audited, every
+ * score comes from @kapstone/clinical, and signatures are made with the demo password. Nothing is written
+ * behind the services' backs, so the demo can never hold a state the product itself could not reach.
+ *
+ * Where each patient with a portal login stands afterwards (the same in both clinics):
+ *   patient1  baseline questionnaires assigned; intake not started      (walk the portal from the start)
+ *   patient2  intake submitted, baseline questionnaires done, screening vitals taken: awaiting eligibility
+ *   patient3  eligibility approved and signed: consent forms waiting in the portal
+ *   patient4  consents signed and countersigned, preparation note signed: awaiting a treatment plan
+ *   patient5  treatment plan signed and the course booked: upcoming sessions in the portal
+ * and the next two patients (no login yet) have a pending portal invitation in the Sent mail view.
+ */
+
+interface Caller {
+  cookie: string;
+  csrfToken: string;
+}
+
+interface DemoPatient {
+  self: Caller;
+  id: string;
+  givenName: string;
+  familyName: string;
+}
+
+interface ClinicPathway {
+  slug: string;
+  protocolId: 'kap-im' | 'iv-series';
+  route: 'im' | 'iv';
+  plan: Record<string, unknown>;
+}
+
+const pathways: Record<string, Omit<ClinicPathway, 'slug'>> = {
+  harbor: {
+    protocolId: 'kap-im',
+    route: 'im',
+    plan: {
+      startingDose: { value: 0.5, unit: 'mg/kg' },
+      maximumDose: { value: 1.0, unit: 'mg/kg' },
+      dosingSessions: 4,
+    },
+  },
+  summit: {
+    protocolId: 'iv-series',
+    route: 'iv',
+    plan: {
+      startingDose: { value: 0.5, unit: 'mg/kg' },
+      maximumDose: { value: 0.75, unit: 'mg/kg' },
+      dosingSessions: 6,
+    },
+  },
+};
+
+/** PHQ-9, GAD-7 and the rest of the screening set answered as a person with moderate-to-severe depression might. */
+const demoAnswers: Record<string, (number | null)[]> = {
+  phq9: [2, 2, 3, 2, 1, 2, 2, 1, 0, 1],
+  gad7: [2, 2, 1, 2, 1, 1, 1],
+  pcl5: [1, 1, 0, 1, 1, 2, 1, 0, 1, 2, 1, 1, 0, 1, 2, 1, 0, 1, 1, 1],
+  'audit-c': [1, 0, 0],
+  dast10: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+};
+
+export interface PathwaySummary {
+  patientsWalked: number;
+  invitations: number;
+}
+
+class SeedStepFailed extends Error {}
+
+export async function seedDemoPathway(app: FastifyInstance, clock: Clock): Promise<PathwaySummary> {
+  let walked = 0;
+  let invitations = 0;
+  for (const { slug } of demoClinics) {
+    const pathway = { slug, ...pathways[slug]! };
+    const staff = {
+      prescriber: await signIn(app, `prescriber@${slug}.demo`),
+      nurse: await signIn(app, `nurse@${slug}.demo`),
+      therapist: await signIn(app, `therapist@${slug}.demo`),
+      frontdesk: await signIn(app, `frontdesk@${slug}.demo`),
+    };
+    await setWorkingHours(app, staff.frontdesk);
+
+    const patients: DemoPatient[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const self = await signIn(app, `patient${n}@${slug}.demo`);
+      const me = await call(app, self, { method: 'GET', url: '/api/v1/me/patient' });
+      patients.push({
+        self,
+        id: me.id as string,
+        givenName: me.givenName as string,
+        familyName: me.familyName as string,
+      });
+    }
+
+    // Every patient with a login has the clinic's screening set to complete.
+    for (const p of patients) {
+      await call(app, staff.nurse, {
+        method: 'POST',
+        url: `/api/v1/patients/${p.id}/measure-assignments`,
+        payload: {},
+      });
+    }
+    // patient2 onwards: intake submitted, baseline done, vitals taken.
+    for (const p of patients.slice(1)) {
+      await completeIntake(app, p.self);
+      await completeBaseline(app, p.self);
+      await call(app, staff.nurse, {
+        method: 'POST',
+        url: `/api/v1/patients/${p.id}/vitals`,
+        payload: {
+          id: randomUUID(),
+          context: 'screening',
+          measuredAt: clock.now().toISOString(),
+          systolic: 124,
+          diastolic: 78,
+          heartRate: 72,
+          spo2: 98,
+          respiratoryRate: 14,
+          weightKg: 72,
+          heightCm: 172,
+        },
+      });
+    }
+    // patient3 onwards: eligibility approved for the clinic's route.
+    for (const p of patients.slice(2)) await approveEligibility(app, staff.prescriber, p.id, pathway);
+    // patient4 onwards: consents signed and countersigned, preparation note signed.
+    for (const p of patients.slice(3)) {
+      await signConsents(app, p, staff.nurse, pathway.route);
+      await signPreparationNote(app, staff.therapist, p.id, p.givenName);
+    }
+    // patient5: a signed plan, and the course booked from the plan's proposal.
+    const planned = patients[4]!;
+    await signPlan(app, staff.prescriber, planned.id, pathway, clock);
+    await bookCourse(app, staff.frontdesk, planned.id);
+    walked += patients.length;
+
+    // Two patients without a login yet have a pending invitation.
+    const list = await call(app, staff.frontdesk, { method: 'GET', url: '/api/v1/patients?limit=50' });
+    const withoutLogin = (list.items as { id: string; mrn: string }[])
+      .filter((p) => !patients.some((q) => q.id === p.id))
+      .sort((a, b) => a.mrn.localeCompare(b.mrn))
+      .slice(0, 2);
+    for (const p of withoutLogin) {
+      await call(app, staff.frontdesk, {
+        method: 'POST',
+        url: `/api/v1/patients/${p.id}/invitations`,
+        payload: {},
+      });
+      invitations += 1;
+    }
+    for (const caller of [...Object.values(staff), ...patients.map((p) => p.self)])
+      await call(app, caller, { method: 'POST', url: '/api/v1/auth/logout' }, [200, 204]);
+  }
+  return { patientsWalked: walked, invitations };
+}
+
+async function signIn(app: FastifyInstance, email: string): Promise<Caller> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: demoPassword },
+    remoteAddress: '127.0.0.1',
+  });
+  const body = response.json() as { status?: string; session?: { csrfToken: string } };
+  const setCookie = response.headers['set-cookie'];
+  const raw = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  if (response.statusCode !== 200 || body.status !== 'authenticated' || !raw || !body.session)
+    throw new SeedStepFailed(`demo sign-in of ${email} failed: ${response.statusCode} ${response.body}`);
+  return { cookie: raw.split(';')[0]!, csrfToken: body.session.csrfToken };
+}
+
+async function call(
+  app: FastifyInstance,
+  caller: Caller,
+  request: Pick<InjectOptions, 'url' | 'payload'> & { method: 'GET' | 'POST' | 'PUT' | 'PATCH' },
+  expected: number[] = [200, 201],
+  // biome-ignore lint/suspicious/noExplicitAny: demo steps read a few fields of each answer
+): Promise<any> {
+  const response = await app.inject({
+    ...request,
+    remoteAddress: '127.0.0.1',
+    headers: {
+      cookie: caller.cookie,
+      ...(request.method === 'GET' ? {} : { 'x-csrf-token': caller.csrfToken }),
+    },
+  });
+    console.log(Math.round(performance.now() - began), request.method, request.url);
+  if (!expected.includes(response.statusCode))
+    throw new SeedStepFailed(
+      `demo step ${request.method} ${request.url} answered ${response.statusCode}: ${response.body}`,
+    );
+  return response.body ? response.json() : null;
+}
+
+async function setWorkingHours(app: FastifyInstance, frontdesk: Caller): Promise<void> {
+  const bookable = await call(app, frontdesk, { method: 'GET', url: '/api/v1/staff/bookable' });
+  const weekdays = [1, 2, 3, 4, 5];
+  for (const person of bookable.items as { id: string }[]) {
+    await call(app, frontdesk, {
+      method: 'PUT',
+      url: `/api/v1/staff/${person.id}/working-hours`,
+      payload: { spans: weekdays.map((weekday) => ({ weekday, startsAt: '08:00', endsAt: '18:00' })) },
+    });
+  }
+}
+
+async function completeIntake(app: FastifyInstance, self: Caller): Promise<void> {
+  const current = await call(app, self, { method: 'GET', url: '/api/v1/me/intake' });
+  const saved = await call(app, self, {
+    method: 'PUT',
+    url: '/api/v1/me/intake',
+    payload: { version: current.version, answers: demoIntakeAnswers(), clientSaveId: randomUUID() },
+  });
+  await call(app, self, {
+    method: 'POST',
+    url: '/api/v1/me/intake/submit',
+    payload: { version: saved.version },
+  });
+}
+
+async function completeBaseline(app: FastifyInstance, self: Caller): Promise<void> {
+  const due = await call(app, self, { method: 'GET', url: '/api/v1/me/measures' });
+  for (const item of due.items as { id: string; instrument: string }[]) {
+    const form = await call(app, self, { method: 'GET', url: `/api/v1/me/measures/${item.id}` });
+    const answers = demoAnswers[item.instrument] ?? firstOptionAnswers(form);
+    await call(app, self, {
+      method: 'POST',
+      url: `/api/v1/me/measures/${item.id}/responses`,
+      payload: { id: randomUUID(), answers },
+    });
+  }
+}
+
+/** The lowest answer to every item that is asked (C-SSRS and MDQ follow their skip logic: 'no' throughout). */
+function firstOptionAnswers(form: {
+  questionnaire: { items: { options: { score: number }[]; enableWhen: unknown }[] };
+}) {
+  return form.questionnaire.items.map((item) =>
+    item.enableWhen ? null : Math.min(...item.options.map((o) => o.score)),
+  );
+}
+
+async function approveEligibility(
+  app: FastifyInstance,
+  prescriber: Caller,
+  patientId: string,
+  pathway: ClinicPathway,
+): Promise<void> {
+  const product = 'ketamine-racemic';
+  const assessment = await call(app, prescriber, {
+    method: 'GET',
+    url: `/api/v1/patients/${patientId}/eligibility/assessment?route=${pathway.route}&product=${product}`,
+  });
+  const engine: string = assessment.assessment?.decision ?? assessment.decision;
+  // The demo prescriber approves; where the engine asks for review, with conditions and a rationale.
+  const decision = engine === 'eligible' ? 'approve' : 'approve-with-conditions';
+  await call(app, prescriber, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/eligibility/decisions`,
+    payload: {
+      id: randomUUID(),
+      decision,
+      route: pathway.route,
+      product,
+      fingerprint: assessment.fingerprint,
+      password: demoPassword,
+      ...(decision === 'approve-with-conditions'
+        ? {
+            conditions: 'Blood pressure checked before every session; records of past treatment on file.',
+            rationale: 'Findings reviewed with the patient and their records; benefits outweigh the risks.',
+          }
+        : {}),
+    },
+  });
+}
+
+async function signConsents(
+  app: FastifyInstance,
+  patient: DemoPatient,
+  countersigner: Caller,
+  route: string,
+): Promise<void> {
+  const mine = await call(app, patient.self, { method: 'GET', url: '/api/v1/me/consents' });
+  const forms = (
+    mine.forms as {
+      template: { required: boolean; routes: string[] };
+      currentVersion: { id: string };
+    }[]
+  ).filter(
+    (f) => f.template.required && (f.template.routes.length === 0 || f.template.routes.includes(route)),
+  );
+  for (const form of forms) {
+    const shown = await call(app, patient.self, {
+      method: 'GET',
+      url: `/api/v1/me/consents/${form.currentVersion.id}`,
+    });
+    const signature = await call(app, patient.self, {
+      method: 'POST',
+      url: `/api/v1/me/consents/${form.currentVersion.id}/signatures`,
+      payload: {
+        id: randomUUID(),
+        typedName: `${patient.givenName} ${patient.familyName}`,
+        agreed: true,
+        textSha256: shown.textSha256,
+      },
+    });
+    await call(app, countersigner, {
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/consents/${signature.id}/countersignature`,
+    });
+  }
+}
+
+async function signPreparationNote(
+  app: FastifyInstance,
+  therapist: Caller,
+  patientId: string,
+  givenName: string,
+): Promise<void> {
+  const note = await call(app, therapist, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/preparation-notes`,
+    payload: {
+      content: {
+        goals: [{ id: randomUUID(), text: 'Feel able to enjoy time with family again' }],
+        intentions: [{ id: randomUUID(), text: 'Meet whatever comes with curiosity' }],
+        concerns: `${givenName} worries about losing control during the session; we agreed a hand signal.`,
+        setAndSetting: { music: 'Instrumental, no lyrics', eyeMask: true, lighting: 'dim', blanket: true },
+        supportPerson: { name: 'Jordan Reyes', relationship: 'partner', phone: '(555) 010-0142' },
+        rideHome: { name: 'Jordan Reyes', relationship: 'partner', phone: '(555) 010-0142' },
+      },
+    },
+  });
+  await call(app, therapist, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/preparation-notes/${note.id}/signature`,
+    payload: { signatureId: randomUUID(), revision: note.revision },
+  });
+}
+
+async function signPlan(
+  app: FastifyInstance,
+  prescriber: Caller,
+  patientId: string,
+  pathway: ClinicPathway,
+  clock: Clock,
+): Promise<void> {
+  const chart = await call(app, prescriber, { method: 'GET', url: `/api/v1/patients/${patientId}` });
+  const indication = (chart.conditions as { icd10: string; description: string; status: string }[]).find(
+    (c) => c.status === 'active' && c.icd10.startsWith('F'),
+  );
+  // The first dose about a week from today, on a weekday.
+  const start = new Date(clock.now().getTime() + 7 * 86_400_000);
+  while (start.getUTCDay() === 0 || start.getUTCDay() === 6) start.setUTCDate(start.getUTCDate() + 1);
+  const url = `/api/v1/patients/${patientId}/treatment-plans`;
+  const draft = await call(app, prescriber, {
+    method: 'POST',
+    url,
+    payload: {
+      indication: indication
+        ? { icd10: indication.icd10, description: indication.description }
+        : { icd10: 'F33.1', description: 'Major depressive disorder, recurrent, moderate' },
+      protocolId: pathway.protocolId,
+      route: pathway.route,
+      product: 'ketamine-racemic',
+      startDate: start.toISOString().slice(0, 10),
+      weightKg: 72,
+      goals: [{ text: 'Return to work part-time' }],
+      intentions: [],
+      ...pathway.plan,
+    },
+  });
+  await call(app, prescriber, {
+    method: 'POST',
+    url: `${url}/${draft.id}/signature`,
+    payload: {
+      signatureId: randomUUID(),
+      password: demoPassword,
+      revision: draft.revision,
+      acknowledgeDoseWarnings: true,
+    },
+  });
+}
+
+async function bookCourse(app: FastifyInstance, frontdesk: Caller, patientId: string): Promise<void> {
+  const proposal = await call(app, frontdesk, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/course-booking/proposal`,
+  });
+  const items = (
+    proposal.items as {
+      kind: string;
+      startsAt: string | null;
+      endsAt: string | null;
+      roomId: string | null;
+      staff: { userId: string; role: string }[];
+      note: string;
+      problem: string | null;
+    }[]
+  )
+    .filter((i) => i.startsAt && !i.problem && i.kind !== 'follow-up')
+    .map((i) => ({
+      kind: i.kind,
+      startsAt: i.startsAt,
+      endsAt: i.endsAt,
+      roomId: i.roomId,
+      staff: i.staff.map(({ userId, role }) => ({ userId, role })),
+      note: i.note,
+    }));
+  if (items.length === 0)
+    throw new SeedStepFailed(`the course proposal had nothing to book: ${JSON.stringify(proposal)}`);
+  await call(app, frontdesk, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/course-booking`,
+    payload: { items },
+  });
+}
