@@ -192,7 +192,6 @@ async function call(
       ...(request.method === 'GET' ? {} : { 'x-csrf-token': caller.csrfToken }),
     },
   });
-    console.log(Math.round(performance.now() - began), request.method, request.url);
   if (!expected.includes(response.statusCode))
     throw new SeedStepFailed(
       `demo step ${request.method} ${request.url} answered ${response.statusCode}: ${response.body}`,
