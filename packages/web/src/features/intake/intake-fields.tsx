@@ -84,6 +84,8 @@ function TextField({ item, draft, onChange, errors, size }: FieldProps & { item:
     label: item.label,
     description: item.help,
     required: item.required,
+    // Optional questions say "(optional)" in their label; the asterisk would only add noise to the name.
+    withAsterisk: false,
     size,
     value,
     error: errors[item.path],
@@ -131,6 +133,7 @@ function ListField({ item, draft, onChange, errors, size }: FieldProps & { item:
                       key={field.key}
                       label={field.label}
                       required={field.required}
+                      withAsterisk={false}
                       size={size}
                       value={fieldValue}
                       error={errors[path]}
@@ -142,6 +145,7 @@ function ListField({ item, draft, onChange, errors, size }: FieldProps & { item:
                       key={field.key}
                       label={field.label}
                       required={field.required}
+                      withAsterisk={false}
                       size={size}
                       maxLength={200}
                       value={fieldValue}

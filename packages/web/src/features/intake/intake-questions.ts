@@ -255,7 +255,7 @@ export const intakeQuestionSections: IntakeSectionDef[] = [
             fields: [
               { key: 'drug', label: 'Medicine', required: true },
               { key: 'dose', label: 'Dose, if you remember', required: false },
-              { key: 'duration', label: 'How long you took it', required: false },
+              { key: 'duration', label: 'How long you took it, if you remember', required: false },
               {
                 key: 'response',
                 label: 'How well did it work?',

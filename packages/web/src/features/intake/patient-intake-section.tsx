@@ -211,12 +211,12 @@ function VersionHistory({ patientId }: { patientId: string }) {
                 <Table.Td>{v.version}</Table.Td>
                 <Table.Td>{formatInstant(v.savedAt, session.clinic.timeZone)}</Table.Td>
                 <Table.Td>
-                  <Group gap={6} wrap="nowrap">
+                  <Stack gap={2} align="flex-start">
                     <Text size="sm">{v.savedBy.displayName}</Text>
                     <Badge size="xs" variant="light" color={v.savedBy.kind === 'staff' ? 'grape' : 'blue'}>
                       {v.savedBy.kind === 'staff' ? 'Staff' : 'Patient'}
                     </Badge>
-                  </Group>
+                  </Stack>
                 </Table.Td>
                 <Table.Td>
                   <Stack gap={2}>
@@ -307,7 +307,7 @@ export function PatientIntakeSection({ patientId }: { patientId: string }) {
           <List size="sm">
             {view.flagged.map((f) => (
               <List.Item key={f.path}>
-                {describePath(f.path)}: <strong>{answerLabels[f.answer]}</strong> ({f.reference})
+                {describePath(f.path)} — <strong>{answerLabels[f.answer]}</strong> ({f.reference})
               </List.Item>
             ))}
           </List>

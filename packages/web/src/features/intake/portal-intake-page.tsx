@@ -162,7 +162,7 @@ function IntakeForm({ initial, onReload }: { initial: IntakeView; onReload: () =
           {problem}
         </Alert>
       )}
-      <Title order={2} size="h3" ref={heading} tabIndex={-1}>
+      <Title order={2} size="h3" ref={heading} tabIndex={-1} style={{ outline: 'none' }}>
         {title}
       </Title>
       {step === 'review' ? (
@@ -196,21 +196,20 @@ function IntakeForm({ initial, onReload }: { initial: IntakeView; onReload: () =
             Save and continue
           </Button>
         )}
-        <Group grow>
-          <Button
-            size="md"
-            variant="default"
-            onClick={() => goTo(steps[index - 1] as Step)}
-            disabled={index === 0 || busy || conflict}
-          >
-            Back
+        {step !== 'review' && (
+          <Button size="md" fullWidth variant="light" onClick={saveAndLeave} disabled={busy || conflict}>
+            Save and continue later
           </Button>
-          {step !== 'review' && (
-            <Button size="md" variant="light" onClick={saveAndLeave} disabled={busy || conflict}>
-              Save and continue later
-            </Button>
-          )}
-        </Group>
+        )}
+        <Button
+          size="md"
+          fullWidth
+          variant="default"
+          onClick={() => goTo(steps[index - 1] as Step)}
+          disabled={index === 0 || busy || conflict}
+        >
+          Back
+        </Button>
       </Stack>
     </Stack>
   );
