@@ -466,6 +466,14 @@ describe('signing, countersigning and status', () => {
       await as(app, prescriber)({ method: 'GET', url: `/api/v1/patients/${patient.id}/consents` })
     ).json();
     expect(chart.signatures[0].withdrawal).not.toBeNull();
+    const copy = await as(
+      app,
+      prescriber,
+    )({
+      method: 'GET',
+      url: `/api/v1/patients/${patient.id}/consents/${signature.id}/document`,
+    });
+    expect(pdfText(copy.rawPayload)).toContain('WITHDRAWN: 1 June 2026');
 
     // Signing again after a withdrawal is a new signature; the withdrawn one stays on file.
     const again = (await sign(self, general.currentVersion.id, 'Ines Dubois')).json();
@@ -678,6 +686,17 @@ describe('boundaries', () => {
     });
     expect(withdraw.statusCode).toBe(404);
     expect((await b.self({ method: 'GET', url: '/api/v1/me/consents' })).json().signatures).toEqual([]);
+    // Nor reuse its id: a "retry" of someone else's signature is a clash, not a replay of their data.
+    const shownToB = (
+      await b.self({ method: 'GET', url: `/api/v1/me/consents/${general.currentVersion.id}` })
+    ).json();
+    const clash = await b.self({
+      method: 'POST',
+      url: `/api/v1/me/consents/${general.currentVersion.id}/signatures`,
+      payload: { id: signature.id, typedName: 'Felix Moreau', agreed: true, textSha256: shownToB.textSha256 },
+    });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.body).not.toContain('Keiko');
     // Staff reach a signature only through the patient it belongs to.
     const wrongChart = await as(
       app,
