@@ -320,15 +320,15 @@ export function BookingDialog({
               />
               <TextInput
                 type="time"
-                label="End time"
-                description="Empty: the default length"
+                label="End time (optional)"
                 value={endTime}
                 onChange={(e) => setEndTime(e.currentTarget.value)}
                 error={joined(messagesFor(error, 'endsAt'))}
               />
             </Group>
             <Text size="xs" c="dimmed">
-              Times are in the clinic’s time zone ({timeZone}).
+              Times are in the clinic’s time zone ({timeZone}). Without an end time, the appointment gets its
+              type’s default length.
             </Text>
             <Textarea
               label="Note for staff"

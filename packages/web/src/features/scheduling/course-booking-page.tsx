@@ -7,6 +7,7 @@ import {
   List,
   Loader,
   Modal,
+  NumberInput,
   ScrollArea,
   Select,
   Stack,
@@ -36,7 +37,8 @@ interface Row {
   include: boolean;
   date: string;
   time: string;
-  minutes: number;
+  /** Length in minutes: the proposal's, or null (the server then books the type's default, or asks). */
+  minutes: number | null;
   roomId: string | null;
 }
 
@@ -96,7 +98,7 @@ export function CourseBookingPage() {
       items.push({
         kind: r.item.kind,
         startsAt: startsAt.toISOString(),
-        endsAt: new Date(startsAt.getTime() + r.minutes * 60_000).toISOString(),
+        endsAt: r.minutes === null ? null : new Date(startsAt.getTime() + r.minutes * 60_000).toISOString(),
         roomId: r.roomId,
         staff: r.item.staff.map((s) => ({ userId: s.userId, role: s.role })),
         note: r.item.note,
@@ -174,6 +176,7 @@ export function CourseBookingPage() {
                   <Table.Th scope="col">Window</Table.Th>
                   <Table.Th scope="col">Date</Table.Th>
                   <Table.Th scope="col">Start</Table.Th>
+                  <Table.Th scope="col">Minutes</Table.Th>
                   <Table.Th scope="col">Room</Table.Th>
                   <Table.Th scope="col">Staff</Table.Th>
                 </Table.Tr>
@@ -237,7 +240,20 @@ export function CourseBookingPage() {
                         />
                       </Table.Td>
                       <Table.Td>
+                        <NumberInput
+                          aria-label={`Length in minutes of ${label}`}
+                          w={90}
+                          min={5}
+                          max={720}
+                          value={r.minutes ?? ''}
+                          onChange={(value) =>
+                            update(i, { minutes: typeof value === 'number' ? value : null })
+                          }
+                        />
+                      </Table.Td>
+                      <Table.Td>
                         <Select
+                          w={190}
                           aria-label={`Room of ${label}`}
                           clearable
                           data={(rooms.data?.items ?? [])
