@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { useSignedInSession } from '../auth/auth.api.ts';
 import { newId } from '../consent/new-id.ts';
 import { formatInstant } from '../patients/patient-format.ts';
+import { useOwnRecord } from '../portal/portal.api.ts';
 import { type IntakeView, useOwnIntake, useSaveOwnIntake, useSubmitOwnIntake } from './intake.api.ts';
 import { IntakeSectionFields } from './intake-fields.tsx';
 import { answerErrors, firstSectionWithError, sectionDef, sectionToSave } from './intake-form-model.ts';
@@ -44,12 +45,20 @@ function SubmittedIntake({ view }: { view: IntakeView }) {
   );
 }
 
-function IntakeForm({ initial, onReload }: { initial: IntakeView; onReload: () => void }) {
+function IntakeForm({
+  initial,
+  prefill,
+  onReload,
+}: {
+  initial: IntakeView;
+  prefill: Draft;
+  onReload: () => void;
+}) {
   const navigate = useNavigate();
   const save = useSaveOwnIntake();
   const submit = useSubmitOwnIntake();
   const [view, setView] = useState(initial);
-  const [draft, setDraft] = useState<Draft>(initial.answers);
+  const [draft, setDraft] = useState<Draft>({ ...prefill, ...initial.answers });
   const [step, setStep] = useState<Step>(
     initial.status === 'not-started' ? 'medical' : initial.resumeSection,
   );
@@ -259,9 +268,10 @@ function ReviewStep({ view, onGoTo }: { view: IntakeView; onGoTo: (section: Inta
 export function PortalIntakePage() {
   useDocumentTitle('Your intake');
   const intake = useOwnIntake();
+  const record = useOwnRecord();
   const [generation, setGeneration] = useState(0);
 
-  if (intake.isPending) return <Loader aria-label="Loading your intake" />;
+  if (intake.isPending || record.isPending) return <Loader aria-label="Loading your intake" />;
   if (intake.isError) {
     return (
       <Alert color="red" role="alert" title="Your intake could not be loaded">
@@ -273,6 +283,8 @@ export function PortalIntakePage() {
     <IntakeForm
       key={generation}
       initial={intake.data}
+      // The emergency contact the clinic already has, offered as the starting answer (saved only with the step).
+      prefill={record.data?.emergencyContact ? { emergencyContact: { ...record.data.emergencyContact } } : {}}
       onReload={async () => {
         await intake.refetch();
         setGeneration((g) => g + 1);
