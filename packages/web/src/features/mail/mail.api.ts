@@ -35,7 +35,6 @@ export function useOutbox(status: MailStatus | null) {
       }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // Delivery happens in the background: keep the view current while it is open.
-    refetchInterval: 10_000,
+    // No polling: every read of the outbox is audited, so it is refreshed when the person asks.
   });
 }

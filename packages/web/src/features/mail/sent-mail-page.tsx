@@ -79,18 +79,29 @@ export function SentMailPage() {
           ? 'Demo mode: the mails are kept with their text, so you can follow an invitation link as the patient would.'
           : 'Mail text is not shown: it holds single-use sign-up links, and is removed once the mail is delivered.'}
       </Text>
-      <SegmentedControl
-        aria-label="Show mail by status"
-        value={status ?? 'all'}
-        onChange={(value) => setStatus(value === 'all' ? null : (value as MailStatus))}
-        data={[
-          { value: 'all', label: 'All' },
-          { value: 'queued', label: 'Queued' },
-          { value: 'sent', label: 'Sent' },
-          { value: 'failed', label: 'Failed' },
-        ]}
-        w="fit-content"
-      />
+      <Group gap="sm">
+        <SegmentedControl
+          aria-label="Show mail by status"
+          value={status ?? 'all'}
+          onChange={(value) => setStatus(value === 'all' ? null : (value as MailStatus))}
+          data={[
+            { value: 'all', label: 'All' },
+            { value: 'queued', label: 'Queued' },
+            { value: 'sent', label: 'Sent' },
+            { value: 'failed', label: 'Failed' },
+          ]}
+          w="fit-content"
+        />
+        <Button
+          variant="default"
+          w="fit-content"
+          size="xs"
+          loading={outbox.isRefetching}
+          onClick={() => outbox.refetch()}
+        >
+          Refresh
+        </Button>
+      </Group>
       {outbox.isPending && <Loader aria-label="Loading mail" />}
       {outbox.isError && (
         <Alert color="red" role="alert">
