@@ -26,8 +26,16 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts Kapstone exactly as `npm start` does (after the build): embedded PGlite in a fresh data dir, demo seeded. */
+/**
+ * Starts Kapstone exactly as `npm start` does (after the build): embedded PGlite in a fresh data dir, demo seeded.
+ * With `KAPSTONE_E2E_URL` set, the journeys drive that already-running server instead (while writing a journey;
+ * the journeys register their own patients, so a server that has seen earlier runs does).
+ */
 export async function startKapstone(): Promise<RunningKapstone> {
+  const external = process.env.KAPSTONE_E2E_URL;
+  if (external) {
+    return { baseUrl: external.replace(/\/+$/, ''), dataDir: '', output: () => '', async stop() {} };
+  }
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-e2e-'));
   let log = '';
@@ -88,12 +96,16 @@ export interface Browser {
 }
 
 /** Debian's Chromium, headless, with a fresh profile and no background network (the machine has none). */
-export async function openBrowser(viewport = { width: 1280, height: 800 }): Promise<Browser> {
+export async function openBrowser(
+  viewport = { width: 1280, height: 800 },
+  device: { isMobile?: boolean; hasTouch?: boolean } = {},
+): Promise<Browser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     viewport,
+    ...device,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -122,4 +134,76 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Signs in on the login page and waits until the app has left it (the staff console or the portal). */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password = demoPassword,
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 20_000 });
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 20_000 });
+}
+
+export interface ApiAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Calls the API from inside the page with the signed-in session, as the web app does (`api/client.ts`): the
+ * cookie, and the CSRF token from the session in `x-csrf-token` on a state-changing request. For setting up
+ * what an earlier journey already walks through in the UI.
+ */
+export async function callApi<T = unknown>(
+  page: Page,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer<T>> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const session = await fetch('/api/v1/auth/session', { headers: { accept: 'application/json' } });
+      const { csrfToken } = (await session.json()) as { csrfToken: string };
+      const response = await fetch(path, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  ) as Promise<ApiAnswer<T>>;
+}
+
+/** Everything the page keeps in localStorage and sessionStorage, as one string to search for patient data. */
+export async function browserStorage(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const w = globalThis as unknown as { localStorage: Storage; sessionStorage: Storage };
+    return JSON.stringify({ ...w.localStorage }) + JSON.stringify({ ...w.sessionStorage });
+  });
+}
+
+/** The page's accessibility tree, shortened: what a failing step saw, for its error message. */
+export async function whatIsShown(page: Page, limit = 4000): Promise<string> {
+  const tree = await page
+    .locator('body')
+    .ariaSnapshot({ timeout: 5_000 })
+    .catch((error: Error) => `(no snapshot: ${error.message})`);
+  return `${page.url()}\n${tree.length > limit ? `${tree.slice(0, limit)}\n…` : tree}`;
 }
