@@ -470,7 +470,8 @@ describe('permission walk', () => {
       expect(patient.statusCode, `patient ${key}`).toBe(permission === 'portal.self' ? 200 : 403);
     }
     expect(outcomes.length).toBeGreaterThan(50);
-  });
+    // Every route times every caller: over a hundred routes take longer than the default 30 s on a busy machine.
+  }, 240_000);
 
   it('denies researchers every route that returns identities', () => {
     const identityPermissions: Permission[] = [
