@@ -46,7 +46,7 @@ function rowsOf(items: CourseProposalItem[], timeZone: string): Row[] {
   return items.map((item) => {
     const start = item.startsAt ? localParts(new Date(item.startsAt), timeZone) : null;
     const minutes =
-      item.startsAt && item.endsAt ? (Date.parse(item.endsAt) - Date.parse(item.startsAt)) / 60_000 : 60;
+      item.startsAt && item.endsAt ? (Date.parse(item.endsAt) - Date.parse(item.startsAt)) / 60_000 : null;
     return {
       item,
       include: item.startsAt !== null,
