@@ -62,6 +62,15 @@ export function ChartHeader({ patient }: { patient: Patient }) {
                 </Anchor>
               </>
             )}
+            {can('schedule.manage') && (
+              <Anchor
+                component={Link}
+                to={`/patients/${encodeURIComponent(patient.id)}/course-booking`}
+                size="sm"
+              >
+                Book course
+              </Anchor>
+            )}
             {can('audit.read') && (
               <Anchor component={Link} to={`/audit?patientId=${encodeURIComponent(patient.id)}`} size="sm">
                 Audit trail of this chart
