@@ -26,6 +26,8 @@ interface DemoTemplate {
  * - Routes (IV, IM, sublingual, esketamine nasal spray): 2.1-2.5. KAP doses far below anaesthetic ones: 2.2
  *   (Ketalar IM 6.5-13 mg/kg is an anaesthetic dose, not a KAP dose).
  * - Dissociation is common (61-84% with esketamine on the CADSS): 1.11; it peaks and fades within hours: 1.11, 2.3.
+ * - Unsteadiness: a steady gait is a discharge criterion (PADSS): 4.5. Not everyone responds (response rates well
+ *   below 100% in real-world KAP): 5.3. Suicidality warning of the antidepressant class: 3.2.
  * - Blood pressure rise, largest about 30-40 minutes in: 4.1 (Emory, Yale series), 2.5 (SPRAVATO label).
  * - Nausea and vomiting (the reason for fasting): 2.5, 4.6. Sedation: 2.5.
  * - Bladder and urinary-tract symptoms with frequent or long-term use: 3.2 (Ketalar ADRs; SPRAVATO).
@@ -49,7 +51,7 @@ const general: DemoTemplate = {
   body: `This form explains ketamine-assisted psychotherapy (KAP) at {{clinicName}}: what it is, what it can feel like, its risks, and what we do to keep you safe. Please read all of it. Ask us about anything that is unclear before you sign. Signing does not commit you to treatment: you may stop at any time.
 
 ## What ketamine is
-- Ketamine is a medicine first developed for anesthesia. In KAP it is given at doses far lower than those used to put a person to sleep for surgery.
+- Ketamine is an anesthetic medicine. In KAP it is given at doses far lower than those used to put a person to sleep for surgery.
 - It is a Schedule III controlled substance under US federal law. The clinic keeps strict records of every dose it stores, gives or prescribes.
 - In KAP, ketamine sessions are combined with psychotherapy: preparation sessions before, support during, and integration sessions after, to help you understand and use what you experience.
 
@@ -58,8 +60,8 @@ Your prescriber will recommend one route and explain it in a separate form: an i
 
 ## What you may feel
 - Changes in how you perceive your body, time, sounds, colors or your surroundings, and a sense of being detached from yourself ("dissociation"). This is common and expected, and it usually fades within one to two hours.
-- Dreamlike thoughts, strong emotions, or memories coming up. Your therapist is there to support you.
-- Drowsiness, dizziness, blurred vision, a feeling of heaviness or numbness, or difficulty speaking while the medicine acts.
+- Strong emotions can come up. Your therapist is there to support you.
+- Drowsiness and unsteadiness while the medicine acts: stay seated or lying down until staff say you may get up.
 
 ## Risks
 - Blood pressure and heart rate usually rise during a session, most often about half an hour to forty minutes after it starts. We measure your blood pressure before and during every session.
@@ -70,7 +72,7 @@ Your prescriber will recommend one route and explain it in a separate form: an i
 - Repeated use can affect the liver; your prescriber may order blood tests. Ketamine can slightly raise the pressure inside the eye.
 - Ketamine is not recommended during pregnancy or breastfeeding. Tell us if you are, or could become, pregnant.
 - Other medicines and substances change ketamine's effects. Alcohol, benzodiazepines, opioids and sleep medicines deepen sedation and can slow breathing; stimulants and MAO inhibitors can raise blood pressure further. Tell us about everything you take, and do not start or stop a medicine around a session without asking your prescriber.
-- Mood can dip after the effects wear off, and ketamine may not help you. If you have thoughts of harming yourself, call or text 988 (Suicide & Crisis Lifeline) or the clinic at once.
+- Ketamine does not help everyone. If you have thoughts of harming yourself at any time, call or text 988 (Suicide & Crisis Lifeline) or the clinic at once.
 
 ## What the clinic does to keep you safe
 - Before treatment, a prescriber assesses your mental and physical health, including your history of substance use and of psychosis, your medicines and your blood pressure.
@@ -115,7 +117,7 @@ const iv: DemoTemplate = {
 
 ## Monitoring
 - Your blood pressure and heart rate are measured before the infusion, regularly during it, and for a while afterwards. In published studies the largest rises came about 30 to 40 minutes after the start, and severe rises were most common in the first few infusions.
-- The infusion can be slowed or stopped at any moment, by staff or at your request, and its effects then fade quickly.
+- The infusion can be slowed or stopped at any moment, by staff or at your request.
 
 ## Specific risks
 - Soreness, bruising or, rarely, irritation where the cannula goes in.
@@ -164,7 +166,8 @@ I, {{patientName}}, agree to receive ketamine by intramuscular injection as desc
  * 2.3 [S], 5.3 [S]. Schedule III, records, and theft or loss reported by the clinic: 6 (21 CFR 1301.76(b)).
  * Interactions: 3.3. No driving until the next day: 4.6, 2.5. Dose log: the record of each dose taken mirrors
  * the dispensing record the clinic keeps (6, 21 CFR 1304.22(c)). No dose is stated: 2.3 gives only ranges from
- * practices, and the prescriber sets the dose.
+ * practices, and the prescriber sets the dose. A first dose in the clinic is a practice option (in-office and
+ * supervised at-home use: 5.1, Dore 2019), not a rule.
  */
 const sublingualHome: DemoTemplate = {
   kind: 'sublingual-home',
@@ -176,7 +179,7 @@ const sublingualHome: DemoTemplate = {
 ## How it works
 - You hold the tablet or lozenge under your tongue or against your cheek until it dissolves, as your prescriber shows you, and then spit out or swallow what is left as instructed. Only part of the dose is absorbed this way.
 - Effects usually begin after 15 to 20 minutes and fade over the following one to two hours.
-- Your first session is usually supervised in the clinic, so that you and your prescriber know how you respond.
+- Your prescriber may ask you to take a first dose in the clinic, so that you both know how you respond.
 
 ## Storage
 - Ketamine is a controlled substance. Keep it in its original labeled container, in a locked place, out of reach of children, visitors and pets.
@@ -234,8 +237,8 @@ const esketamine: DemoTemplate = {
 
 ## Specific risks
 - Dissociation is very common with esketamine. Sleepiness is also common, and in rare cases people become unresponsive for a time; this is why you are observed.
-- Blood pressure can rise, especially in the first hours.
-- Antidepressant medicines carry a warning about suicidal thoughts and behavior, particularly in young adults. Tell us, or call or text 988, if these thoughts appear or get worse.
+- Blood pressure often rises after the dose; it is checked until it settles.
+- Antidepressant medicines carry a warning about suicidal thoughts and behavior. Tell us, or call or text 988, if these thoughts appear or get worse.
 - Esketamine is not recommended during pregnancy or breastfeeding.
 
 ## Information sent to the REMS
