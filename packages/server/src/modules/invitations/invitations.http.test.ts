@@ -419,6 +419,20 @@ describe('accepting an invitation', () => {
     expect((await accept(sent.token)).statusCode).toBe(200);
   });
 
+  it('refuses with 409 when the address was taken by another account meanwhile, and keeps the link open', async () => {
+    const patient = await newPatient();
+    const sent = await invited(patient.id);
+    await createStaffUser(database.db, clinicId, ['nurse'], { email: patient.email! });
+    const refused = await accept(sent.token);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/already belongs to an account/);
+    const [row] = await database.db.select().from(invitation).where(eq(invitation.id, sent.id));
+    expect(row!.acceptedAt).toBeNull();
+    expect(await database.db.select().from(userAccount).where(eq(userAccount.patientId, patient.id))).toEqual(
+      [],
+    );
+  });
+
   it('answers a token never issued with 404', async () => {
     const response = await lookup('A'.repeat(43));
     expect(response.statusCode).toBe(404);
