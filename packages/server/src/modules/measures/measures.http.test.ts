@@ -390,6 +390,21 @@ describe('completing a questionnaire in the portal', () => {
       answers: [...Array(13).fill(0), null, null],
     });
     expect(unanswered.json().errors).toEqual([{ path: 'answers.14', message: expect.any(String) }]);
+    // MDQ question 2 may be left blank only with fewer than two symptoms checked (scoreMdq decides).
+    const samePeriodMissing = await submit(account, byInstrument.mdq!, {
+      id: randomUUID(),
+      answers: [1, 1, ...Array(11).fill(0), null, 1],
+    });
+    expect(samePeriodMissing.statusCode).toBe(400);
+    expect(samePeriodMissing.json().errors).toEqual([{ path: 'answers.13', message: expect.any(String) }]);
+    expect(
+      (
+        await submit(account, byInstrument.mdq!, {
+          id: randomUUID(),
+          answers: [1, ...Array(12).fill(0), null, 1],
+        })
+      ).statusCode,
+    ).toBe(201);
     expect(
       (await submit(account, byInstrument.mdq!, { id: 'not-a-uuid', answers: Array(15).fill(0) })).json()
         .errors[0].path,
@@ -475,6 +490,12 @@ describe('risk alerts', () => {
     expect(response.json().crisisResources).not.toBeNull();
     const [raised] = await database.db.select().from(alert).where(eq(alert.patientId, patient.id));
     expect(raised).toMatchObject({ severity: 'critical', ownerId: therapistId });
+    // The screener has no total: its observation is the risk level, LOINC 93374-7 (clinical-reference 1.5).
+    const [risk] = await database.db
+      .select()
+      .from(observation)
+      .where(eq(observation.responseId, raised!.sourceId));
+    expect(risk).toMatchObject({ key: 'total', code: '93374-7', value: null, band: 'high' });
     expect(raised!.summary).not.toMatch(/\d/);
   });
 

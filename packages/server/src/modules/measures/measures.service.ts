@@ -426,8 +426,21 @@ async function storeResponse(
     throw error;
   }
   if (!score.complete) {
+    // @kapstone/clinical found the form incomplete although every required item is answered (MDQ question 2
+    // is needed once two symptoms are checked): point at the first unanswered item the form shows.
+    const index = input.answers.findIndex((a, i) => {
+      const condition = definition.items[i]?.enableWhen;
+      const positionOf = (id: string) => definition.items.findIndex((item) => item.id === id);
+      return (
+        a === null &&
+        (!condition || condition.answers.includes(input.answers[positionOf(condition.item)] as number))
+      );
+    });
     throw new Invalid('The questionnaire is not complete.', [
-      { path: 'answers', message: 'Answer every question the form asks.' },
+      {
+        path: index >= 0 ? `answers.${index}` : 'answers',
+        message: 'This answer is needed to complete the questionnaire.',
+      },
     ]);
   }
   const now = ctx.clock.now();
