@@ -427,7 +427,7 @@ export function PlanEditor({
                 onChange={(event) => update({ maximumDose: event.currentTarget.value })}
               />
             </SimpleGrid>
-            <Stack gap="xs" aria-live="polite" aria-label="Dose checks">
+            <Stack gap="xs" component="section" aria-label="Dose checks">
               {preview.data?.startingDose && (
                 <DoseCheck label="Starting dose" calculation={preview.data.startingDose} />
               )}
