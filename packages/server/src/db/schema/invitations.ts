@@ -16,7 +16,8 @@ import { clinic } from './clinic.ts';
 import { userAccount } from './identity.ts';
 import { patient } from './patients.ts';
 
-export const mailStatuses = ['queued', 'sent', 'failed'] as const;
+/** 'cancelled': withdrawn before delivery (its invitation was revoked or replaced while the mail waited). */
+export const mailStatuses = ['queued', 'sent', 'failed', 'cancelled'] as const;
 export type MailStatus = (typeof mailStatuses)[number];
 
 /**
@@ -55,7 +56,7 @@ export const mailOutbox = pgTable(
   (t) => [
     primaryKey({ columns: [t.clinicId, t.id] }),
     unique('mail_outbox_id_key').on(t.id),
-    check('mail_outbox_status_check', sql`${t.status} in ('queued', 'sent', 'failed')`),
+    check('mail_outbox_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'cancelled')`),
     index('mail_outbox_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`${t.status} = 'queued'`),
