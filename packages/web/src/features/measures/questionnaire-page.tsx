@@ -28,6 +28,11 @@ import {
 export function QuestionnairePage() {
   useDocumentTitle('Questionnaire');
   const { assignmentId = '' } = useParams();
+  // Keyed by the assignment: "Next questionnaire" starts afresh instead of keeping the last confirmation.
+  return <QuestionnaireScreen key={assignmentId} assignmentId={assignmentId} />;
+}
+
+function QuestionnaireScreen({ assignmentId }: { assignmentId: string }) {
   const questionnaire = useQuestionnaire(assignmentId);
   // Kept here, above the query's states, so the confirmation (and any crisis resources) stays on screen
   // while the cached questionnaire is marked completed.
@@ -66,7 +71,7 @@ export function QuestionnairePage() {
       </Stack>
     );
   }
-  return <QuestionnaireForm key={assignmentId} data={questionnaire.data} onSubmitted={setSubmitted} />;
+  return <QuestionnaireForm data={questionnaire.data} onSubmitted={setSubmitted} />;
 }
 
 function QuestionnaireForm({
