@@ -11,6 +11,7 @@ import {
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
+import { OpenAlertsCount } from '../features/alerts/open-alerts-count.tsx';
 import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
 import { PatientSearchProvider } from '../features/patients/patient-search-state.tsx';
 import { DemoBanner, useDemoMode } from './demo-banner.tsx';
@@ -24,6 +25,8 @@ interface NavigationEntry {
   icon: ReactNode;
   /** Shown when the session holds any of these permissions (the server decides; the UI only hides). */
   anyOf: string[];
+  /** Shown at the end of the entry, e.g. a count. */
+  badge?: ReactNode;
 }
 
 export const staffNavigation: NavigationEntry[] = [
@@ -39,6 +42,7 @@ export const staffNavigation: NavigationEntry[] = [
     label: 'Alerts',
     icon: <IconAlertTriangle size={18} aria-hidden />,
     anyOf: ['alerts.read'],
+    badge: <OpenAlertsCount />,
   },
   {
     to: '/audit',
@@ -134,6 +138,7 @@ export function StaffShell() {
               to={entry.to}
               label={entry.label}
               leftSection={entry.icon}
+              rightSection={entry.badge}
               active={location.pathname === entry.to || location.pathname.startsWith(`${entry.to}/`)}
               onClick={close}
             />
