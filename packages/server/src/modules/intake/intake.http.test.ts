@@ -258,6 +258,54 @@ describe('portal intake: submission', () => {
     expect(current?.answers.goals.goals).toBe(complete.goals.goals);
   });
 
+  it('a complete answer must also be valid to submit (a phone number too short to call)', async () => {
+    const patient = await newPatient();
+    const me = as(app, patient.session);
+    await me({
+      method: 'PUT',
+      url: '/api/v1/me/intake',
+      payload: {
+        version: 0,
+        answers: { ...complete, emergencyContact: { ...complete.emergencyContact, phone: '12' } },
+      },
+    });
+    const response = await me({ method: 'POST', url: '/api/v1/me/intake/submit', payload: { version: 1 } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { path: 'answers.emergencyContact.phone', message: 'Enter a phone number' },
+    ]);
+  });
+
+  it('does not keep a follow-up that no longer applies', async () => {
+    const patient = await newPatient();
+    const me = as(app, patient.session);
+    const reproductive = { pregnancyPossible: { answer: 'unsure' }, pregnant: { answer: 'yes' } };
+    await me({
+      method: 'PUT',
+      url: '/api/v1/me/intake',
+      payload: { version: 0, answers: { medical: { ...complete.medical, reproductive } } },
+    });
+    const first = (await me({ method: 'GET', url: '/api/v1/me/intake' })).json();
+    expect(first.flagged.map((f: { path: string }) => f.path)).toContain('medical.reproductive.pregnant');
+    const changed = await me({
+      method: 'PUT',
+      url: '/api/v1/me/intake',
+      payload: {
+        version: 1,
+        answers: {
+          medical: {
+            ...complete.medical,
+            reproductive: { ...reproductive, pregnancyPossible: { answer: 'no' } },
+          },
+        },
+      },
+    });
+    expect(changed.json().answers.medical.reproductive).toEqual({ pregnancyPossible: { answer: 'no' } });
+    expect(changed.json().flagged.map((f: { path: string }) => f.path)).not.toContain(
+      'medical.reproductive.pregnant',
+    );
+  });
+
   it('findCurrentIntake is null until the intake is submitted', async () => {
     const patient = await newPatient();
     const actor = await staffActor(prescriberId);
