@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.ts';
 import type { StaffActor } from '../../context.ts';
 import type { DatabaseHandle } from '../../db/client.ts';
-import { auditEvent, treatmentPlan, treatmentPlanEvent, userAccount } from '../../db/schema/index.ts';
+import { auditEvent, clinic, treatmentPlan, treatmentPlanEvent, userAccount } from '../../db/schema/index.ts';
 import { runUnitOfWork } from '../../http/unit-of-work.ts';
 import { createTestDatabase } from '../../testing/database.ts';
 import {
@@ -442,6 +442,33 @@ describe('treatment plans: signature', () => {
     ).toContain('append-only');
     const [row] = await database.db.select().from(treatmentPlan).where(eq(treatmentPlan.id, plan.id));
     expect(row!.dosingSessions).toBe(4);
+  });
+
+  it('refuses to sign when the dose check now answers differently from what the draft showed', async () => {
+    const own = await createClinic(database.db);
+    const who = await signIn(app, (await createStaffUser(database.db, own.id, ['prescriber'])).email);
+    const person = await createPatient(database.db, own.id);
+    const body = kapIm({ indication: { icd10: 'F33.1', description: 'MDD', notOnProblemList: true } });
+    const plan = (await draft(person.id, body, who)).json();
+    expect(plan.maximumDose.calculation.level).toBe('ok');
+    // The clinic lowers its IM warning level after the draft was saved.
+    await database.db
+      .update(clinic)
+      .set({ settings: { ...own.settings, dosingLimits: { im: { warnAboveMgPerKg: 0.8 } } } })
+      .where(eq(clinic.id, own.id));
+    const refused = await sign(person.id, plan, {}, who);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toContain('changed since the draft was saved');
+    // Saved again, the draft shows the warning, which must then be acknowledged.
+    const resaved = (
+      await as(
+        app,
+        who,
+      )({ method: 'PUT', url: `${plansUrl(person.id)}/${plan.id}`, payload: { ...body, revision: 1 } })
+    ).json();
+    expect(resaved.maximumDose.calculation.level).toBe('warning');
+    expect((await sign(person.id, resaved, {}, who)).statusCode).toBe(400);
+    expect((await sign(person.id, resaved, { acknowledgeDoseWarnings: true }, who)).statusCode).toBe(200);
   });
 
   it('allows one active plan per patient', async () => {
