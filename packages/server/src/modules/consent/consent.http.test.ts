@@ -816,7 +816,8 @@ describe('the record', () => {
       method: 'POST',
       url: `/api/v1/patients/${patient.id}/consents/${signature.id}/countersignature`,
     });
-    await self({ method: 'POST', url: `/api/v1/me/consents/${signature.id}/withdrawal`, payload: {} });
+    const bare = await self({ method: 'POST', url: `/api/v1/me/consents/${signature.id}/withdrawal` });
+    expect(bare.statusCode, bare.body).toBe(201);
     const db = database.db;
     const statements = [
       sql`UPDATE consent_signature SET typed_name = 'Someone Else' WHERE id = ${signature.id}`,

@@ -233,14 +233,15 @@ export function consentRoutes(appBase: FastifyInstance, deps: AppDeps): void {
         tags: portal,
         summary: 'Withdraw a consent (recorded, never deleted; a reason is optional)',
         params: z.strictObject({ signatureId: z.uuid() }),
-        body: patientWithdrawalSchema,
+        // A body is optional: a withdrawal needs no reason.
+        body: patientWithdrawalSchema.nullish(),
         response: { 200: signatureView, 201: signatureView },
       },
     },
     async (request, reply) => {
       privateRecord(reply);
       const result = await run(request, (ctx) =>
-        consent.withdrawMyConsent(ctx, request.params.signatureId, request.body),
+        consent.withdrawMyConsent(ctx, request.params.signatureId, request.body ?? {}),
       );
       return reply.status(result.created ? 201 : 200).send(result.signature);
     },
