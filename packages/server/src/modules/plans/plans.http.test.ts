@@ -11,6 +11,7 @@ import { runUnitOfWork } from '../../http/unit-of-work.ts';
 import { createTestDatabase } from '../../testing/database.ts';
 import {
   as,
+  assignCareTeam,
   buildTestApp,
   createClinic,
   createPatient,
@@ -672,6 +673,63 @@ describe('treatment plans: who may', () => {
       .from(treatmentPlan)
       .where(eq(treatmentPlan.id, plan.id));
     expect(row).toEqual({ status: 'draft', revision: 1 });
+  });
+
+  it('keeps plans inside the care team in a care-team clinic', async () => {
+    const team = await createClinic(database.db, { settings: { careScope: 'care-team' } });
+    const member = await createStaffUser(database.db, team.id, ['prescriber']);
+    const outsider = await signIn(app, (await createStaffUser(database.db, team.id, ['prescriber'])).email);
+    const person = await createPatient(database.db, team.id);
+    await assignCareTeam(database.db, team.id, person.id, member.id, 'prescriber');
+    const memberSession = await signIn(app, member.email);
+    const body = kapIm({ indication: { icd10: 'F33.1', description: 'MDD', notOnProblemList: true } });
+    expect((await draft(person.id, body, memberSession)).statusCode).toBe(201);
+    expect((await draft(person.id, body, outsider)).statusCode).toBe(404);
+    expect((await as(app, outsider)({ method: 'GET', url: plansUrl(person.id) })).statusCode).toBe(404);
+  });
+
+  it('gives other areas the active plan through findActivePlan, also for a front-desk caller', async () => {
+    const patient = await newPatient();
+    expect(await activePlanOf(patient.id)).toBeNull();
+    const plan = (await draft(patient.id)).json();
+    expect(await activePlanOf(patient.id)).toBeNull();
+    expect((await sign(patient.id, plan)).statusCode).toBe(200);
+    const desk = await createStaffUser(database.db, clinicId, ['frontdesk']);
+    const actor: StaffActor = {
+      kind: 'staff',
+      userId: desk.id,
+      clinicId,
+      sessionId: randomUUID(),
+      email: desk.email,
+      displayName: 'Front desk',
+      roles: ['frontdesk'],
+    };
+    const seen = await runUnitOfWork(
+      database.db,
+      actor,
+      { requestId: null, ip: null, userAgent: null },
+      clock,
+      (ctx) => findActivePlan(ctx, patient.id),
+    );
+    expect(seen).toMatchObject({ id: plan.id, version: 1, protocolId: 'kap-im', dosingSessions: 4 });
+    expect(seen!.dosingEvents.map((e) => e.earliest)).toEqual([
+      '2026-06-15',
+      '2026-06-22',
+      '2026-06-29',
+      '2026-07-06',
+    ]);
+    // Another clinic's caller gets NotFound, not the plan.
+    const other = await createClinic(database.db);
+    const stranger = await createStaffUser(database.db, other.id, ['prescriber']);
+    await expect(
+      runUnitOfWork(
+        database.db,
+        { ...actor, userId: stranger.id, clinicId: other.id, roles: ['prescriber'] },
+        { requestId: null, ip: null, userAgent: null },
+        clock,
+        (ctx) => findActivePlan(ctx, patient.id),
+      ),
+    ).rejects.toThrow('not found');
   });
 
   it('rejects malformed input with field paths, never a 500', async () => {
