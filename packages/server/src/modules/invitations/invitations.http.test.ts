@@ -73,7 +73,12 @@ async function invited(patientId: string) {
   const response = await invite(frontDesk, patientId);
   expect(response.statusCode, response.body).toBe(201);
   const body = response.json();
-  return { ...body, token: tokenOf(body.demoLink) } as { id: string; token: string; demoLink: string };
+  return { ...body, token: tokenOf(body.demoLink) } as {
+    id: string;
+    token: string;
+    demoLink: string;
+    mail: { id: string };
+  };
 }
 
 const lookup = (token: string, remoteAddress?: string) =>
@@ -490,10 +495,17 @@ describe('resending and revoking', () => {
       [first.id, 'replaced'],
     ]);
     const mails = await database.db
-      .select({ to: mailOutbox.toAddress })
+      .select({ to: mailOutbox.toAddress, status: mailOutbox.status })
       .from(mailOutbox)
       .where(eq(mailOutbox.id, second.mail.id));
-    expect(mails).toEqual([{ to: 'corrected.address@mail.test' }]);
+    expect(mails).toEqual([{ to: 'corrected.address@mail.test', status: 'queued' }]);
+    // The first mail had not gone out yet: it is withdrawn, so the old address never gets the dead link.
+    const [withdrawn] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.id, first.mail.id));
+    expect(withdrawn).toMatchObject({
+      status: 'cancelled',
+      textBody: null,
+      lastError: 'Withdrawn before delivery.',
+    });
     expect(await auditActions(patient.id)).toEqual([
       'invitation.create',
       'invitation.resend',
@@ -516,6 +528,7 @@ describe('resending and revoking', () => {
     const gone = await accept(sent.token);
     expect(gone.statusCode).toBe(410);
     expect(gone.json().detail).toMatch(/withdrawn/);
+    expect(revoked.json().mail.status).toBe('cancelled');
     const again = await as(app, frontDesk)({ method: 'POST', url });
     expect(again.statusCode).toBe(200);
     expect(again.json().status).toBe('revoked');
@@ -523,7 +536,26 @@ describe('resending and revoking', () => {
     expect(actions.filter((a) => a === 'invitation.revoke')).toHaveLength(1);
     expect(actions).toContain('invitation.accept-refused');
     // A revoked invitation no longer blocks a new one.
-    expect((await invite(frontDesk, patient.id)).statusCode).toBe(201);
+    const fresh = await invite(frontDesk, patient.id);
+    expect(fresh.statusCode).toBe(201);
+    // Mail already delivered stays as it was: revoking records the fact, it does not rewrite history.
+    const sentAt = clock.now();
+    await database.db
+      .update(mailOutbox)
+      .set({ status: 'sent', sentAt, attempts: 1 })
+      .where(eq(mailOutbox.id, fresh.json().mail.id));
+    const revokedAfterSending = await as(
+      app,
+      frontDesk,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/invitations/${fresh.json().id}/revoke`,
+    });
+    expect(revokedAfterSending.json().mail).toEqual({
+      id: fresh.json().mail.id,
+      status: 'sent',
+      sentAt: sentAt.toISOString(),
+    });
   });
 });
 

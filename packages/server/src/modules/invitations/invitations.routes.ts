@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../context.ts';
+import { mailStatuses } from '../../db/schema/index.ts';
 import type { AppDeps } from '../../deps.ts';
 import { Unauthenticated } from '../../errors.ts';
 import { actorOf, requestMeta, runUnitOfWork } from '../../http/unit-of-work.ts';
@@ -21,9 +22,7 @@ const invitationView = z.object({
   acceptedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   replacesId: z.uuid().nullable(),
-  mail: z
-    .object({ id: z.uuid(), status: z.enum(['queued', 'sent', 'failed']), sentAt: z.string().nullable() })
-    .nullable(),
+  mail: z.object({ id: z.uuid(), status: z.enum(mailStatuses), sentAt: z.string().nullable() }).nullable(),
 });
 const issuedView = invitationView.extend({ demoLink: z.string().nullable() });
 

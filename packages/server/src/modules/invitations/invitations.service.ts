@@ -9,6 +9,7 @@ import {
   clinic,
   invitation,
   loginAttempt,
+  type MailStatus,
   mailOutbox,
   patient,
   userAccount,
@@ -20,7 +21,7 @@ import { hashPassword, maximumPasswordLength, minimumPasswordLength } from '../.
 import { appendAuditEvents } from '../audit/audit-chain.ts';
 import { ipFailureLimit, ipFailureWindowMs } from '../auth/session-rules.ts';
 import { type CreatedSession, createSession, newToken, sha256 } from '../auth/sessions.repository.ts';
-import { enqueueMail } from '../mail/mail.service.ts';
+import { cancelQueuedMail, enqueueMail } from '../mail/mail.service.ts';
 
 /**
  * How long an invitation link stays valid when the clinic sets nothing (ClinicSettings.invitationExpiryHours):
@@ -63,7 +64,7 @@ export interface InvitationView {
   acceptedAt: string | null;
   revokedAt: string | null;
   replacesId: string | null;
-  mail: { id: string; status: 'queued' | 'sent' | 'failed'; sentAt: string | null } | null;
+  mail: { id: string; status: MailStatus; sentAt: string | null } | null;
 }
 
 export interface IssuedInvitation extends InvitationView {
@@ -343,10 +344,16 @@ export async function resendInvitation(
   const email = input.email?.trim().toLowerCase() ?? previous.email;
   await assertEmailFree(ctx, email);
   const now = ctx.clock.now();
-  await ctx.tx
+  const replaced = await ctx.tx
     .update(invitation)
     .set({ revokedAt: now, revokedBy: ctx.actor.userId, revokedReason: 'resent' })
-    .where(openInvitations(ctx, patientId));
+    .where(openInvitations(ctx, patientId))
+    .returning({ mailId: invitation.mailId });
+  // A mail still waiting for the old link (to a mistyped address, say) is withdrawn rather than sent.
+  const withdrawn = await cancelQueuedMail(
+    ctx,
+    replaced.flatMap((r) => (r.mailId ? [r.mailId] : [])),
+  );
   const issued = await issue(ctx, patientId, email, held, links, previous.id);
   ctx.audit.record({
     action: 'invitation.resend',
@@ -358,6 +365,7 @@ export async function resendInvitation(
       replaces: previous.id,
       addressChanged: email !== previous.email,
       expiresAt: issued.expiresAt.toISOString(),
+      mailsWithdrawn: withdrawn.length,
     },
   });
   return presentIssued(ctx, patientId, issued, links);
@@ -377,7 +385,8 @@ export async function revokeInvitation(
     .update(invitation)
     .set({ revokedAt: ctx.clock.now(), revokedBy: ctx.actor.userId, revokedReason: 'revoked' })
     .where(and(openInvitations(ctx, patientId), eq(invitation.id, invitationId)))
-    .returning({ id: invitation.id });
+    .returning({ id: invitation.id, mailId: invitation.mailId });
+  const withdrawn = await cancelQueuedMail(ctx, revoked[0]?.mailId ? [revoked[0].mailId] : []);
   const [view] = await findInvitationViews(ctx, patientId, invitationId);
   if (!view) throw new NotFound('Invitation');
   if (revoked.length === 1) {
@@ -387,6 +396,7 @@ export async function revokeInvitation(
       resourceId: invitationId,
       patientId,
       breakGlass: access.breakGlass,
+      detail: { mailsWithdrawn: withdrawn.length },
     });
     return view;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ServiceContext } from '../../context.ts';
 import { type MailStatus, mailOutbox } from '../../db/schema/index.ts';
@@ -47,6 +47,35 @@ export async function enqueueMail(ctx: ServiceContext, input: MailInput): Promis
     createdAt: now,
   });
   return { id };
+}
+
+/**
+ * Withdraws mail that has not gone out yet (an invitation revoked or replaced while its mail waited, e.g. sent
+ * to a mistyped address): it becomes 'cancelled' and its body is removed. Mail a dispatcher is delivering at
+ * this moment (a live claim) cannot be stopped and is left alone. Returns the ids withdrawn.
+ */
+export async function cancelQueuedMail(ctx: ServiceContext, mailIds: string[]): Promise<string[]> {
+  if (mailIds.length === 0) return [];
+  const now = ctx.clock.now();
+  const cancelled = await ctx.tx
+    .update(mailOutbox)
+    .set({
+      status: 'cancelled',
+      lastError: 'Withdrawn before delivery.',
+      textBody: null,
+      htmlBody: null,
+      bodyRemovedAt: now,
+    })
+    .where(
+      and(
+        eq(mailOutbox.clinicId, ctx.clinicId),
+        inArray(mailOutbox.id, mailIds),
+        eq(mailOutbox.status, 'queued'),
+        or(isNull(mailOutbox.claimedUntil), lte(mailOutbox.claimedUntil, now)),
+      ),
+    )
+    .returning({ id: mailOutbox.id });
+  return cancelled.map((row) => row.id);
 }
 
 export interface OutboxMailView {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiBase, request } from '../../api/client.ts';
 import type { SessionView } from '../../api/types.ts';
+import type { MailStatus } from '../mail/mail.api.ts';
 
 export type InvitationStatus = 'pending' | 'expired' | 'accepted' | 'revoked' | 'replaced';
 
@@ -14,7 +15,7 @@ export interface Invitation {
   acceptedAt: string | null;
   revokedAt: string | null;
   replacesId: string | null;
-  mail: { id: string; status: 'queued' | 'sent' | 'failed'; sentAt: string | null } | null;
+  mail: { id: string; status: MailStatus; sentAt: string | null } | null;
 }
 
 export interface IssuedInvitation extends Invitation {

@@ -18,6 +18,7 @@ import { Link } from 'react-router';
 import { isProblem, problemMessage } from '../../api/client.ts';
 import type { Patient } from '../../api/types.ts';
 import { useSignedInSession } from '../auth/auth.api.ts';
+import type { MailStatus } from '../mail/mail.api.ts';
 import { formatInstant } from '../patients/patient-format.ts';
 import {
   currentInvitation,
@@ -34,7 +35,12 @@ import {
   useRevokeInvitation,
 } from './invitations.api.ts';
 
-const mailStatusLabels = { queued: 'mail queued', sent: 'mail sent', failed: 'mail could not be delivered' };
+const mailStatusLabels: Record<MailStatus, string> = {
+  queued: 'mail queued',
+  sent: 'mail sent',
+  failed: 'mail could not be delivered',
+  cancelled: 'mail withdrawn',
+};
 
 interface AddressDialogProps {
   opened: boolean;

@@ -1,7 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { apiBase, request } from '../../api/client.ts';
 
-export type MailStatus = 'queued' | 'sent' | 'failed';
+/** 'cancelled': withdrawn before delivery (its invitation was revoked or replaced). */
+export type MailStatus = 'queued' | 'sent' | 'failed' | 'cancelled';
 
 export interface OutboxMail {
   id: string;

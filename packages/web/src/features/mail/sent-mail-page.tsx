@@ -21,8 +21,18 @@ import { invitationPathIn } from '../invitations/invitation-format.ts';
 import { formatInstant } from '../patients/patient-format.ts';
 import { type MailStatus, type OutboxMail, useOutbox } from './mail.api.ts';
 
-const statusColors: Record<MailStatus, string> = { queued: 'blue', sent: 'green', failed: 'red' };
-const statusLabels: Record<MailStatus, string> = { queued: 'Queued', sent: 'Sent', failed: 'Failed' };
+const statusColors: Record<MailStatus, string> = {
+  queued: 'blue',
+  sent: 'green',
+  failed: 'red',
+  cancelled: 'gray',
+};
+const statusLabels: Record<MailStatus, string> = {
+  queued: 'Queued',
+  sent: 'Sent',
+  failed: 'Failed',
+  cancelled: 'Withdrawn',
+};
 
 function Delivery({ mail, timeZone }: { mail: OutboxMail; timeZone: string }) {
   if (mail.status === 'sent' && mail.sentAt) return <>{formatInstant(mail.sentAt, timeZone)}</>;
@@ -89,6 +99,7 @@ export function SentMailPage() {
             { value: 'queued', label: 'Queued' },
             { value: 'sent', label: 'Sent' },
             { value: 'failed', label: 'Failed' },
+            { value: 'cancelled', label: 'Withdrawn' },
           ]}
           w="fit-content"
         />
