@@ -192,7 +192,7 @@ export async function bookAppointment(
     );
   }
   if (problems.length) throw new Invalid(problems[0]!.message, problems);
-  if (pathway && pathway.missing.length) throw new Conflict(pathwayMessage(pathway.missing), pathway.missing);
+  if (pathway?.missing.length) throw new Conflict(pathwayMessage(pathway.missing), pathway.missing);
 
   const { warnings } = await checkWorkingHours(
     ctx,
@@ -571,7 +571,7 @@ export interface CourseBookingItem {
 export async function bookCourse(ctx: ServiceContext, patientId: string, items: CourseBookingItem[]) {
   await assertChartAccess(ctx, patientId);
   const pathway = items.some((i) => i.kind === 'dosing') ? await dosingPathway(ctx, patientId) : undefined;
-  if (pathway && pathway.missing.length) throw new Conflict(pathwayMessage(pathway.missing), pathway.missing);
+  if (pathway?.missing.length) throw new Conflict(pathwayMessage(pathway.missing), pathway.missing);
   const booked = [];
   for (const [index, item] of items.entries()) {
     try {

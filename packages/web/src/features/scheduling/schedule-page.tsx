@@ -40,6 +40,7 @@ import {
   useBookableStaff,
   useRooms,
 } from './scheduling.api.ts';
+import { WorkingHoursDialog } from './working-hours-dialog.tsx';
 
 const visible = { fromMinutes: 7 * 60, toMinutes: 21 * 60 };
 const pxPerMinute = 1;
@@ -277,6 +278,7 @@ export function SchedulePage() {
   const [open, setOpen] = useState<Appointment | null>(null);
   const [booking, setBooking] = useState<BookingDefaults | null>(null);
   const [feedOpen, setFeedOpen] = useState(false);
+  const [hoursOpen, setHoursOpen] = useState(false);
   const range = viewRange(view, date, timeZone);
   const appointments = useAppointments(range.from, range.to);
   const rooms = useRooms();
@@ -305,6 +307,11 @@ export function SchedulePage() {
           <Button variant="default" onClick={() => setFeedOpen(true)}>
             Calendar feed
           </Button>
+          {can('schedule.manage') && (
+            <Button variant="default" onClick={() => setHoursOpen(true)}>
+              Working hours
+            </Button>
+          )}
           {can('schedule.manage') && <CourseBookingLauncher />}
           {can('schedule.manage') && (
             <Button onClick={() => setBooking({ date, kind: 'preparation' })}>Book appointment</Button>
@@ -396,6 +403,7 @@ export function SchedulePage() {
       )}
       <AppointmentDialog appointment={current} timeZone={timeZone} onClose={() => setOpen(null)} />
       <CalendarFeedDialog opened={feedOpen} onClose={() => setFeedOpen(false)} timeZone={timeZone} />
+      {hoursOpen && <WorkingHoursDialog opened onClose={() => setHoursOpen(false)} timeZone={timeZone} />}
     </Stack>
   );
 }
