@@ -51,11 +51,24 @@ export async function assessmentFor(
   };
 }
 
+const productNames: Record<Product, string> = {
+  'ketamine-racemic': 'racemic ketamine',
+  esketamine: 'esketamine',
+};
+const routeNames: Record<Route, string> = {
+  iv: 'intravenous (IV)',
+  im: 'intramuscular (IM)',
+  sublingual: 'sublingual',
+  oral: 'oral',
+  intranasal: 'intranasal',
+};
+
+/** What the signature means, in words the signer is shown and the record keeps. */
 function signatureMeaning(name: string, route: Route, product: Product, amends: DecisionRow | null): string {
   const what = amends
     ? `this amendment of the eligibility decision signed ${amends.signedAt.toISOString()}`
     : 'this eligibility decision';
-  return `I, ${name}, sign ${what} for ${product} by the ${route} route. I reviewed the assessment shown to me and each of its findings, and the decision is my own clinical judgement.`;
+  return `I, ${name}, sign ${what} for ${productNames[product]} by the ${routeNames[route]} route. I reviewed the assessment shown to me and each of its findings, and the decision is my own clinical judgement.`;
 }
 
 function isUniqueViolation(error: unknown, constraint?: string): boolean {
