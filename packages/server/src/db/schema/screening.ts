@@ -20,6 +20,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { userAccount } from './identity.ts';
@@ -105,7 +106,8 @@ export interface EligibilitySources {
  * The prescriber's signed eligibility decision, append-only (triggers refuse UPDATE and DELETE): signed is
  * locked. It keeps the engine's full output, the profile it was computed from and its fingerprint, so what the
  * prescriber saw is preserved. A change is an amendment: a new row with `amends_id`, its own signature and a
- * reason; a decision is amended at most once, so amendments form a chain.
+ * reason; a decision is amended at most once, and each route and product has one first decision, so the
+ * decisions of a patient for a route and product form one chain.
  */
 export const eligibilityDecision = pgTable(
   'eligibility_decision',
@@ -149,6 +151,10 @@ export const eligibilityDecision = pgTable(
       foreignColumns: [t.clinicId, t.id],
     }),
     index('eligibility_decision_patient_idx').on(t.clinicId, t.patientId, t.signedAt),
+    // One chain per route and product: a first decision is signed once; every later change amends it.
+    uniqueIndex('eligibility_decision_one_chain_key')
+      .on(t.clinicId, t.patientId, t.route, t.product)
+      .where(sql`amends_id IS NULL`),
     check(
       'eligibility_decision_decision_check',
       sql`${t.decision} IN ('approve', 'approve-with-conditions', 'defer', 'decline')`,

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "eligibility_decision_one_chain_key" ON "eligibility_decision" USING btree ("clinic_id","patient_id","route","product") WHERE amends_id IS NULL;
