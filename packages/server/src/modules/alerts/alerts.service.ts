@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import type { AlertSeverity, AlertStatus } from '../../db/schema/alerts.ts';
-import { alert, careTeamMember, patient, userAccount } from '../../db/schema/index.ts';
+import { alert, careTeamMember, clinic, patient, userAccount } from '../../db/schema/index.ts';
 import { Conflict, NotFound } from '../../errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { assertChartAccess, withinCareScope } from '../../security/care-scope.ts';
+import { enqueueMail } from '../mail/mail.service.ts';
 
 export interface AlertInput {
   patientId: string;
@@ -73,6 +74,7 @@ export async function raiseAlert(ctx: ServiceContext, input: AlertInput): Promis
     .onConflictDoNothing()
     .returning({ id: alert.id });
   if (inserted) {
+    if (owner) await notifyOwner(ctx, owner.userId);
     ctx.audit.record({
       action: 'alert.raise',
       resourceType: 'alert',
@@ -94,6 +96,25 @@ export async function raiseAlert(ctx: ServiceContext, input: AlertInput): Promis
       ),
     );
   return findAlert(ctx, existing!.id);
+}
+
+/**
+ * Tells the owner by mail that an alert waits for them, so it is seen even when nobody has the Alerts page
+ * open. The mail names no patient and no answer (mail is not a place for clinical information): only that
+ * an alert needs attention in Kapstone.
+ */
+async function notifyOwner(ctx: ServiceContext, ownerId: string): Promise<void> {
+  const [row] = await ctx.tx
+    .select({ email: userAccount.email, clinicName: clinic.name })
+    .from(userAccount)
+    .innerJoin(clinic, eq(clinic.id, userAccount.clinicId))
+    .where(and(eq(userAccount.clinicId, ctx.clinicId), eq(userAccount.id, ownerId)));
+  if (!row) return;
+  await enqueueMail(ctx, {
+    to: row.email,
+    subject: 'Kapstone: a risk alert needs your attention',
+    text: `A new risk alert for one of your patients at ${row.clinicName} is waiting in Kapstone.\n\nSign in and open Alerts to review and acknowledge it. For privacy, this message does not say who it concerns.`,
+  });
 }
 
 const acknowledger = sql<string | null>`(SELECT u.display_name FROM user_account u

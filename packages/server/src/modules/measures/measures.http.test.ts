@@ -8,6 +8,7 @@ import type { DatabaseHandle } from '../../db/client.ts';
 import {
   alert,
   auditEvent,
+  mailOutbox,
   measureAssignment,
   observation,
   questionnaireResponse,
@@ -31,6 +32,7 @@ let app: FastifyInstance;
 let clinicId: string;
 let prescriber: SignedIn;
 let prescriberId: string;
+let prescriberEmail: string;
 let therapistId: string;
 let frontDesk: SignedIn;
 let foreignPrescriber: SignedIn;
@@ -45,6 +47,7 @@ beforeAll(async () => {
   ).id;
   const p = await createStaffUser(database.db, clinicId, ['prescriber'], { displayName: 'Dr Prescriber' });
   prescriberId = p.id;
+  prescriberEmail = p.email;
   prescriber = await signIn(app, p.email);
   therapistId = (await createStaffUser(database.db, clinicId, ['therapist'])).id;
   frontDesk = await signIn(app, (await createStaffUser(database.db, clinicId, ['frontdesk'])).email);
@@ -463,6 +466,12 @@ describe('risk alerts', () => {
       ownerId: prescriberId,
     });
     expect(alerts[0]!.summary).toContain('PHQ-9 item 9');
+    // The owner is told by mail, in the same transaction, without the patient's name or answers.
+    const mail = await database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, prescriberEmail));
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).toBe('Kapstone: a risk alert needs your attention');
+    expect(mail[0]!.textBody).not.toContain(patient.familyName);
+    expect(mail[0]!.textBody).not.toContain(patient.givenName);
     // The alert and the response were written by one transaction: same xmin.
     const [xmins] = (
       (await database.db.execute(
