@@ -13,6 +13,7 @@ import {
   observation,
   questionnaireResponse,
 } from '../../db/schema/index.ts';
+import { runUnitOfWork } from '../../http/unit-of-work.ts';
 import { createTestDatabase } from '../../testing/database.ts';
 import {
   as,
@@ -26,6 +27,7 @@ import {
   type SignedIn,
   signIn,
 } from '../../testing/factories.ts';
+import { latestScores } from './measures.service.ts';
 
 let database: DatabaseHandle;
 let app: FastifyInstance;
@@ -649,6 +651,27 @@ describe('staff entry and corrections', () => {
     const chart = (await as(app, prescriber)({ method: 'GET', url: `${base}/measures` })).json();
     expect(chart.responses.find((r: { id: string }) => r.id === id).supersededBy).toBe(correction.json().id);
     expect(chart.assignments[0].responseId).toBe(correction.json().id);
+    // latestScores (for screening and eligibility) gives the correction, not the response it replaced.
+    const latest = await runUnitOfWork(
+      database.db,
+      {
+        kind: 'staff',
+        userId: prescriberId,
+        clinicId,
+        sessionId: randomUUID(),
+        email: prescriberEmail,
+        displayName: 'Dr Prescriber',
+        roles: ['prescriber'],
+      },
+      { requestId: null, ip: null, userAgent: null },
+      new ManualClock('2026-06-01T15:00:00Z'),
+      (ctx) => latestScores(ctx, patient.id),
+    );
+    expect(latest.madrs).toEqual({
+      ...scoreInstrument('madrs', corrected),
+      respondedAt: correction.json().authoredAt,
+    });
+    expect(Object.keys(latest)).toEqual(['madrs']);
     // Correcting the superseded one again would fork the record.
     const stale = await as(
       app,
