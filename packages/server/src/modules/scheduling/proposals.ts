@@ -8,7 +8,7 @@ import {
   type ProtocolId,
   planCourse,
 } from '@kapstone/clinical';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, ne } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { appointment } from '../../db/schema/index.ts';
 import { DomainError, type FieldProblem } from '../../errors.ts';
@@ -103,6 +103,8 @@ export interface CourseProposalItem {
   staff: ProposedSlot['staff'];
   /** Why no slot was proposed (the front desk picks one by hand). */
   problem: string | null;
+  /** A live appointment of the patient already covers this event (nothing to book for it). */
+  bookedAppointmentId: string | null;
 }
 
 /** The course as signed with the plan (planCourse at signing); recomputed only for a plan stored without it. */
@@ -163,6 +165,26 @@ export async function proposeCourse(ctx: ServiceContext, patientId: string) {
         ),
       )
   ).map((r) => r.startsAt.toISOString());
+  // What the patient already has: an event covered by one of these is shown as booked, not proposed again.
+  const booked = await ctx.tx
+    .select({
+      id: appointment.id,
+      kind: appointment.kind,
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      roomId: appointment.roomId,
+    })
+    .from(appointment)
+    .where(
+      and(
+        eq(appointment.clinicId, ctx.clinicId),
+        eq(appointment.patientId, patientId),
+        ne(appointment.status, 'cancelled'),
+        gt(appointment.endsAt, ctx.clock.now()),
+      ),
+    )
+    .orderBy(asc(appointment.startsAt));
+  const matched = new Set<string>();
   const proposedDoses: string[] = [];
   const usedDates = new Map<string, Set<string>>();
   let lastDoseDate: string | null = null;
@@ -190,7 +212,34 @@ export async function proposeCourse(ctx: ServiceContext, patientId: string) {
       roomId: null,
       roomName: null,
       problem,
+      bookedAppointmentId: null,
     });
+    const already = booked.find((a) => {
+      if (matched.has(a.id) || a.kind !== kind) return false;
+      const date = localParts(a.startsAt, timeZone).date;
+      return date >= window.earliest && date <= window.latest;
+    });
+    if (already) {
+      matched.add(already.id);
+      const date = localParts(already.startsAt, timeZone).date;
+      const taken = usedDates.get(kind) ?? new Set<string>();
+      taken.add(date);
+      usedDates.set(kind, taken);
+      if (kind === 'dosing') {
+        lastDoseDate = date;
+        lastDoseTherapist = [];
+      }
+      items.push({
+        ...base,
+        startsAt: already.startsAt.toISOString(),
+        endsAt: already.endsAt.toISOString(),
+        roomId: already.roomId,
+        roomName: null,
+        problem: null,
+        bookedAppointmentId: already.id,
+      });
+      return;
+    }
     if (length.defaultMinutes === null) {
       items.push(empty(`${length.explanation} Set the clinic’s length, or choose times by hand.`));
       return;
@@ -238,14 +287,18 @@ export async function proposeCourse(ctx: ServiceContext, patientId: string) {
       lastDoseDate = date;
       lastDoseTherapist = slot.staff.filter((s) => s.role === 'therapist').map((s) => s.userId);
     }
-    items.push({ ...base, ...slot, problem: null });
+    items.push({ ...base, ...slot, problem: null, bookedAppointmentId: null });
   });
   ctx.audit.record({
     action: 'course-booking.propose',
     resourceType: 'treatment_plan',
     resourceId: plan.id,
     patientId,
-    detail: { items: items.length, unplaced: items.filter((i) => i.problem).length },
+    detail: {
+      items: items.length,
+      unplaced: items.filter((i) => i.problem).length,
+      alreadyBooked: items.filter((i) => i.bookedAppointmentId).length,
+    },
   });
   return {
     planId: plan.id,

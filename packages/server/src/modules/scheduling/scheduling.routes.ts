@@ -515,6 +515,7 @@ export function schedulingRoutes(appBase: FastifyInstance, deps: AppDeps): void 
                 roomName: z.string().nullable(),
                 staff: proposedSlot.shape.staff,
                 problem: z.string().nullable(),
+                bookedAppointmentId: z.uuid().nullable(),
               }),
             ),
           }),

@@ -49,7 +49,7 @@ function rowsOf(items: CourseProposalItem[], timeZone: string): Row[] {
       item.startsAt && item.endsAt ? (Date.parse(item.endsAt) - Date.parse(item.startsAt)) / 60_000 : null;
     return {
       item,
-      include: item.startsAt !== null,
+      include: item.startsAt !== null && item.bookedAppointmentId === null,
       date: start?.date ?? item.window.earliest,
       time: start ? hhmm(start.minutes) : '',
       minutes,
@@ -194,6 +194,7 @@ export function CourseBookingPage() {
                         <Checkbox
                           aria-label={`Book ${label}`}
                           checked={r.include}
+                          disabled={r.item.bookedAppointmentId !== null}
                           onChange={(e) => update(i, { include: e.currentTarget.checked })}
                         />
                       </Table.Td>
@@ -202,6 +203,11 @@ export function CourseBookingPage() {
                           {kindLabels[r.item.kind]}
                         </Text>
                         <Text size="xs">{r.item.note}</Text>
+                        {r.item.bookedAppointmentId && (
+                          <Text size="xs" c="green">
+                            Already booked
+                          </Text>
+                        )}
                         {r.item.problem && (
                           <Text size="xs" c="orange">
                             {r.item.problem}

@@ -263,6 +263,8 @@ export interface CourseProposalItem {
   roomName: string | null;
   staff: { userId: string; role: BookedRole; displayName: string }[];
   problem: string | null;
+  /** Already covered by a live appointment: nothing to book for it. */
+  bookedAppointmentId: string | null;
 }
 
 export interface CourseProposal {

@@ -101,7 +101,10 @@ export function WorkingHoursDialog({
               <Table.Tbody>
                 {days.map((d, i) => {
                   const n = spanIndex(i);
-                  const errors = n >= 0 ? messagesFor(save.error, `spans.${n}`) : [];
+                  const errorOf = (field: string) =>
+                    n >= 0
+                      ? messagesFor(save.error, `spans.${n}.${field}`).join(' ') || undefined
+                      : undefined;
                   return (
                     <Table.Tr key={weekdayNames[i]}>
                       <Table.Th scope="row">{weekdayNames[i]}</Table.Th>
@@ -119,7 +122,7 @@ export function WorkingHoursDialog({
                           disabled={!d.works}
                           value={d.startsAt}
                           onChange={(e) => update(i, { startsAt: e.currentTarget.value })}
-                          error={errors.join(' ') || undefined}
+                          error={errorOf('startsAt')}
                         />
                       </Table.Td>
                       <Table.Td>
@@ -129,6 +132,7 @@ export function WorkingHoursDialog({
                           disabled={!d.works}
                           value={d.endsAt}
                           onChange={(e) => update(i, { endsAt: e.currentTarget.value })}
+                          error={errorOf('endsAt')}
                         />
                       </Table.Td>
                     </Table.Tr>
