@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 export const demoPassword = 'kapstone-demo-2026';
@@ -194,7 +195,7 @@ export async function callApi<T = unknown>(
 /** Everything the page keeps in localStorage and sessionStorage, as one string to search for patient data. */
 export async function browserStorage(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const w = globalThis as unknown as { localStorage: Storage; sessionStorage: Storage };
+    const w = globalThis as unknown as { localStorage: object; sessionStorage: object };
     return JSON.stringify({ ...w.localStorage }) + JSON.stringify({ ...w.sessionStorage });
   });
 }
@@ -206,4 +207,41 @@ export async function whatIsShown(page: Page, limit = 4000): Promise<string> {
     .ariaSnapshot({ timeout: 5_000 })
     .catch((error: Error) => `(no snapshot: ${error.message})`);
   return `${page.url()}\n${tree.length > limit ? `${tree.slice(0, limit)}\n…` : tree}`;
+}
+
+/** Waits until the locator is visible (the app answers asynchronously); on failure, says what the page showed. */
+export async function visible(locator: Locator, timeout = 15_000): Promise<void> {
+  try {
+    await expect.poll(() => locator.isVisible(), { timeout }).toBe(true);
+  } catch (error) {
+    throw new Error(`Not visible: ${locator}\n${await whatIsShown(locator.page())}`, { cause: error });
+  }
+}
+
+/** Picks an option of a Mantine Select (a combobox and its list of options). */
+export async function chooseOption(page: Page, label: string, option: string | RegExp): Promise<void> {
+  await page.getByRole('combobox', { name: label }).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+/**
+ * A journey's steps build on each other: once one fails, the later ones are skipped (their failures would only
+ * echo the first) and the report names the step that broke.
+ */
+export function journeySteps(): (name: string, run: () => Promise<void>, timeout?: number) => void {
+  let broken: string | null = null;
+  return (name, run, timeout) =>
+    it(
+      name,
+      async (context) => {
+        if (broken) context.skip(`an earlier step failed: ${broken}`);
+        try {
+          await run();
+        } catch (error) {
+          broken = name;
+          throw error;
+        }
+      },
+      timeout,
+    );
 }
