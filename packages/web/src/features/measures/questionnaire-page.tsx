@@ -87,6 +87,7 @@ function QuestionnaireForm({
   const [answers, setAnswers] = useState<AnswerMap>({});
   const [step, setStep] = useState<string | null>(items[0]?.id ?? null); // null = the review
   const [pending, setPending] = useState(false);
+  const [changing, setChanging] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   // One id per set of answers: a retry after a lost reply is recognised by the server; changed answers get a
@@ -164,7 +165,10 @@ function QuestionnaireForm({
                   <Button
                     variant="subtle"
                     size="compact-sm"
-                    onClick={() => setStep(item.id)}
+                    onClick={() => {
+                      setChanging(true);
+                      setStep(item.id);
+                    }}
                     aria-label={`Change answer to question ${item.number}`}
                   >
                     Change
@@ -213,6 +217,12 @@ function QuestionnaireForm({
   const answered = typeof given === 'number' || (item.optional && given === null);
   const previous = previousStep(items, answers, item.id);
   const goNext = () => {
+    // After "Change" on the review, Next goes back to the review once every question is answered again.
+    if (changing && isReadyToReview(items, answers)) {
+      setChanging(false);
+      setStep(null);
+      return;
+    }
     const next = nextStep(items, answers, item.id);
     setStep(next.kind === 'item' ? next.id : null);
   };
