@@ -35,13 +35,14 @@ beforeAll(async () => {
   const clock = new ManualClock('2026-05-04T16:00:00Z');
   await seedDemo(database.db, clock);
   app = await buildTestApp(database, clock);
-  // The signing samples send the fingerprint of the assessment last loaded, as the screening page does.
+  // The signing samples send the fingerprint of the assessment last loaded, as the screening page does, and
+  // amend the decision just signed (one first decision per route and product; a change is an amendment).
   app.addHook('onSend', async (request, reply, payload) => {
-    if (
-      request.routeOptions.url === '/api/v1/patients/:patientId/eligibility/assessment' &&
-      reply.statusCode === 200
-    )
+    const url = request.routeOptions.url;
+    if (url === '/api/v1/patients/:patientId/eligibility/assessment' && reply.statusCode === 200)
       ids.fingerprint = JSON.parse(String(payload)).fingerprint;
+    if (url === '/api/v1/patients/:patientId/eligibility/decisions' && reply.statusCode === 201)
+      ids.decisionId = JSON.parse(String(payload)).id;
     return payload;
   });
   harborPrescriber = await signIn(app, 'prescriber@harbor.demo', demoPassword);
@@ -95,6 +96,13 @@ beforeAll(async () => {
       ...patientRouteSamples['POST /api/v1/patients/:patientId/treatment-plans'],
     })
   ).json().id;
+  ids.draftId = (
+    await summitWriter({
+      method: 'POST',
+      url: `/api/v1/patients/${patientId}/treatment-plans`,
+      ...patientRouteSamples['POST /api/v1/patients/:patientId/treatment-plans'],
+    })
+  ).json().id;
   // A PHQ-9 assigned to the Summit patient and entered by Summit's prescriber (the sample replays it).
   const summitStaff = as(app, summitPrescriber);
   ids.assignmentId = (
@@ -131,18 +139,17 @@ beforeAll(async () => {
       },
     })
   ).json().id;
-  // A signed eligibility decision of the Summit patient, by Summit's prescriber, for the amendment sample.
+  // A signed eligibility decision of the Summit patient (esketamine), by Summit's prescriber, for the Harbor
+  // requests; Summit's own amendment request amends the IM decision its decision sample signs.
   await summitStaff({
     method: 'GET',
-    url: `/api/v1/patients/${patientId}/eligibility/assessment?route=im&product=ketamine-racemic`,
+    url: `/api/v1/patients/${patientId}/eligibility/assessment?route=intranasal&product=esketamine`,
   });
-  ids.decisionId = (
-    await summitStaff({
-      method: 'POST',
-      url: `/api/v1/patients/${patientId}/eligibility/decisions`,
-      payload: { ...signingSample(), id: randomUUID(), route: 'im', product: 'ketamine-racemic' },
-    })
-  ).json().id;
+  await summitStaff({
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/eligibility/decisions`,
+    payload: { ...signingSample(), id: randomUUID(), route: 'intranasal', product: 'esketamine' },
+  });
   // A portal invitation of the Summit patient (written directly: the patient already has an account).
   const [summitInviter] = await database.db
     .select({ id: userAccount.id })
@@ -224,6 +231,7 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
     payload: { reason: 'Checking the clinic boundary' },
   },
   'POST /api/v1/patients/:patientId/treatment-plans/:planId/end': { payload: { reason: 'stopped' } },
+  'POST /api/v1/patients/:patientId/treatment-plans/:draftId/discard': { payload: {} },
   'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
   'GET /api/v1/patients/:patientId/measures': {},
   'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {

@@ -115,6 +115,13 @@ beforeAll(async () => {
       payload: samples['POST /api/v1/patients/:patientId/treatment-plans']!.payload as object,
     })
   ).json().id;
+  ids.draftId = (
+    await prescriber({
+      method: 'POST',
+      url: `${base}/treatment-plans`,
+      payload: samples['POST /api/v1/patients/:patientId/treatment-plans']!.payload as object,
+    })
+  ).json().id;
   // Measures: the screening set; the patient answers the PHQ-9 with item 9 positive (so an alert is open) and
   // the prescriber corrects it. The samples replay those submissions, so they answer 200 (or 409 for others).
   const assigned = (
@@ -334,6 +341,7 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
     payload: { reason: 'Walking every route' },
   },
   'POST /api/v1/patients/:patientId/treatment-plans/:planId/end': { payload: { reason: 'stopped' } },
+  'POST /api/v1/patients/:patientId/treatment-plans/:draftId/discard': { payload: {} },
   'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
   'GET /api/v1/patients/:patientId/measures': {},
   'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {

@@ -625,6 +625,33 @@ describe('treatment plans: amendments and ending', () => {
   });
 });
 
+describe('treatment plans: discarding a draft', () => {
+  it('discards a draft (kept, never signable) and refuses to discard a signed version', async () => {
+    const patient = await newPatient();
+    const plan = (await draft(patient.id)).json();
+    const url = `${plansUrl(patient.id)}/${plan.id}/discard`;
+    const discarded = await as(app, prescriber)({ method: 'POST', url, payload: {} });
+    expect(discarded.statusCode).toBe(200);
+    expect(discarded.json().status).toBe('discarded');
+    expect((await sign(patient.id, discarded.json())).statusCode).toBe(409);
+    expect((await as(app, prescriber)({ method: 'POST', url, payload: {} })).statusCode).toBe(409);
+    expect(
+      await databaseError(
+        database.db.update(treatmentPlan).set({ status: 'draft' }).where(eq(treatmentPlan.id, plan.id)),
+      ),
+    ).toContain('cannot be changed');
+    const signed = (await draft(patient.id)).json();
+    expect((await sign(patient.id, signed)).statusCode).toBe(200);
+    const refused = await as(
+      app,
+      prescriber,
+    )({ method: 'POST', url: `${plansUrl(patient.id)}/${signed.id}/discard`, payload: {} });
+    expect(refused.statusCode).toBe(409);
+    expect((await list(patient.id)).items.map((p) => p.status).sort()).toEqual(['discarded', 'signed']);
+    expect(await auditActions(patient.id)).toContain('treatment-plan.discard');
+  });
+});
+
 describe('treatment plans: who may', () => {
   it('lets only prescribers write, clinical readers read, and answers 404 across clinics', async () => {
     const patient = await newPatient();

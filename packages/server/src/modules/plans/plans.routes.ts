@@ -148,6 +148,24 @@ export function planRoutes(appBase: FastifyInstance, deps: AppDeps): void {
   );
 
   app.post(
+    `${base}/:draftId/discard`,
+    {
+      config: { permission: 'plan.write' },
+      schema: {
+        tags,
+        summary: 'Discard a draft that will not be signed (kept, marked discarded)',
+        params: z.strictObject({ patientId: z.uuid(), draftId: z.uuid() }),
+        body: z.strictObject({}),
+        response: { 200: planView },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return run(request, (ctx) => plans.discardDraft(ctx, request.params.patientId, request.params.draftId));
+    },
+  );
+
+  app.post(
     `${base}/:planId/end`,
     {
       config: { permission: 'plan.write' },

@@ -687,6 +687,33 @@ export async function endPlan(
   return getPlan(ctx, patientId, planId);
 }
 
+/** Discards a draft that will not be signed (a new plan or an amendment): kept as 'discarded', never signable. */
+export async function discardDraft(
+  ctx: ServiceContext,
+  patientId: string,
+  planId: string,
+): Promise<PlanView> {
+  await assertClinicalChart(ctx, patientId);
+  await lockPatient(ctx, patientId);
+  const plan = await findPlanRow(ctx, patientId, planId, true);
+  if (plan.status !== 'draft')
+    throw new Conflict(`This version is ${plan.status}: only a draft can be discarded.`, [
+      { path: 'planId', message: 'Only a draft can be discarded.' },
+    ]);
+  await ctx.tx
+    .update(treatmentPlan)
+    .set({ status: 'discarded', updatedAt: ctx.clock.now(), updatedBy: ctx.actor.userId })
+    .where(and(eq(treatmentPlan.clinicId, ctx.clinicId), eq(treatmentPlan.id, planId)));
+  ctx.audit.record({
+    action: 'treatment-plan.discard',
+    resourceType: 'treatment_plan',
+    resourceId: planId,
+    patientId,
+    detail: { version: plan.version },
+  });
+  return getPlan(ctx, patientId, planId);
+}
+
 /** What the form shows for unsaved inputs: planCourse and calculateDose, each where its inputs are given. */
 export async function previewPlan(ctx: ServiceContext, patientId: string, input: PlanPreviewInput) {
   await assertClinicalChart(ctx, patientId);
