@@ -394,9 +394,53 @@ describe('signing the eligibility decision', () => {
     });
     expect(reasoned.statusCode, reasoned.body).toBe(201);
     expect(reasoned.json()).toMatchObject({ engineDecision: 'review', decision: 'approve-with-conditions' });
-    // Deferring follows the engine: no rationale needed.
-    const deferred = await sign(patient.id, { decision: 'defer', fingerprint: shown.fingerprint });
-    expect(deferred.statusCode).toBe(201);
+    // Deferring follows the engine: no rationale needed (an amendment here: the route and product have a decision).
+    const deferred = await amend(patient.id, reasoned.json().id, {
+      decision: 'defer',
+      fingerprint: shown.fingerprint,
+      reason: 'Waiting for the cardiology letter',
+    });
+    expect(deferred.statusCode, deferred.body).toBe(201);
+  });
+
+  it('signs one first decision per route and product: a change is an amendment', async () => {
+    const patient = await newPatient();
+    const shown = (await assessment(patient.id)).json();
+    const first = (await sign(patient.id, { decision: 'approve', fingerprint: shown.fingerprint })).json();
+    const second = await sign(patient.id, {
+      decision: 'decline',
+      rationale: 'Changed my mind',
+      fingerprint: shown.fingerprint,
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().errors).toEqual([{ path: 'decision', message: `Amend ${first.id}.` }]);
+    // Another route is another decision.
+    const sublingual = (
+      await as(
+        app,
+        prescriber,
+      )({
+        method: 'GET',
+        url: `/api/v1/patients/${patient.id}/eligibility/assessment?route=sublingual&product=${product}`,
+      })
+    ).json();
+    const other = await sign(patient.id, {
+      decision: 'approve',
+      route: 'sublingual',
+      fingerprint: sublingual.fingerprint,
+    });
+    expect(other.statusCode).toBe(201);
+    // The database holds the rule too, whatever a service does.
+    expect(
+      await databaseError(
+        database.db.insert(eligibilityDecision).values({
+          ...(
+            await database.db.select().from(eligibilityDecision).where(eq(eligibilityDecision.id, first.id))
+          )[0]!,
+          id: randomUUID(),
+        }),
+      ),
+    ).toMatch(/eligibility_decision_one_chain_key/);
   });
 
   it('refuses a signature on a stale screening (409): the chart changed since it was loaded', async () => {

@@ -109,6 +109,14 @@ async function sign(ctx: ServiceContext, patientId: string, input: Signing) {
   const existing = await findDecision(ctx, patientId, input.id, false);
   if (existing) return { created: false, decision: await replay(ctx, patientId, existing, input) };
 
+  if (!input.amends) {
+    const latest = await latestOfChain(ctx, patientId, input.route, input.product);
+    if (latest)
+      throw new Conflict(
+        'A decision is already signed for this route and product: amend it instead of signing another.',
+        [{ path: 'decision', message: `Amend ${latest.id}.` }],
+      );
+  }
   if (input.amends) {
     const [later] = await ctx.tx
       .select({ id: eligibilityDecision.id })
@@ -165,6 +173,11 @@ async function sign(ctx: ServiceContext, patientId: string, input: Signing) {
       });
     });
   } catch (error) {
+    if (isUniqueViolation(error, 'eligibility_decision_one_chain_key'))
+      throw new Conflict(
+        'A decision was just signed for this route and product: reload, and amend it if it needs to change.',
+        [{ path: 'decision', message: 'Already signed.' }],
+      );
     if (isUniqueViolation(error, 'eligibility_decision_amends_once_key'))
       throw new Conflict('This decision was already amended: amend the latest version.', [
         { path: 'decisionId', message: 'Already amended.' },
@@ -191,6 +204,24 @@ async function sign(ctx: ServiceContext, patientId: string, input: Signing) {
     },
   });
   return { created: true, decision: await presentOne(ctx, patientId, input.id) };
+}
+
+/** The decision of the patient's chain for a route and product that no later one amends, if any. */
+async function latestOfChain(ctx: ServiceContext, patientId: string, route: Route, product: Product) {
+  const [row] = await ctx.tx
+    .select({ id: eligibilityDecision.id })
+    .from(eligibilityDecision)
+    .where(
+      and(
+        eq(eligibilityDecision.clinicId, ctx.clinicId),
+        eq(eligibilityDecision.patientId, patientId),
+        eq(eligibilityDecision.route, route),
+        eq(eligibilityDecision.product, product),
+        sql`NOT EXISTS (SELECT 1 FROM ${eligibilityDecision} n WHERE n.clinic_id = ${eligibilityDecision.clinicId} AND n.amends_id = ${eligibilityDecision.id})`,
+      ),
+    )
+    .limit(1);
+  return row;
 }
 
 /** A retried signature returns the decision it made; the same id with other content is a conflict. */
