@@ -348,6 +348,67 @@ describe('dosing sessions after the pathway', () => {
   });
 });
 
+describe('an esketamine (SPRAVATO) session', () => {
+  it('lasts at least the 2-hour observation, allows a monitor instead of a therapist, and proposes no integration', async () => {
+    const patient = await createPatient(database.db, clinicId);
+    await completePathway(
+      actors,
+      patient,
+      kapImPlan('2026-08-03', {
+        protocolId: 'spravato-trd',
+        route: 'intranasal',
+        product: 'esketamine',
+        dosingSessions: 12,
+        weightKg: null,
+        startingDose: { value: 56, unit: 'mg' },
+        maximumDose: { value: 84, unit: 'mg' },
+      }),
+    );
+    const staff = [
+      { userId: prescriberId, role: 'prescriber' },
+      { userId: nurseId, role: 'monitor' },
+    ];
+    const short = await book({
+      patientId: patient.id,
+      kind: 'dosing',
+      roomId: dosingRoom,
+      startsAt: '2026-08-03T13:00:00Z',
+      endsAt: '2026-08-03T14:30:00Z',
+      staff,
+    });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().errors).toEqual([
+      {
+        path: 'endsAt',
+        message: expect.stringMatching(/^At least 120 minutes: Esketamine.*clinical-reference 2\.5/),
+      },
+    ]);
+    const booked = await book({
+      patientId: patient.id,
+      kind: 'dosing',
+      roomId: dosingRoom,
+      startsAt: '2026-08-03T13:00:00Z',
+      staff,
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    expect(booked.json()).toMatchObject({
+      protocolId: 'spravato-trd',
+      product: 'esketamine',
+      endsAt: '2026-08-03T15:00:00.000Z',
+      integrationProposals: [],
+    });
+    // The esketamine reminder is the label's fasting, whatever the clinic's own hours for racemic ketamine.
+    const self = as(
+      app,
+      await signIn(app, (await createPatientUser(database.db, clinicId, patient.id)).email),
+    );
+    const mine = (await self({ method: 'GET', url: '/api/v1/me/appointments' })).json();
+    expect(mine.items[0].preparation.fasting).toBe(
+      'Do not eat for 2 hours, and do not drink anything for 30 minutes, before your session.',
+    );
+  });
+});
+
 describe('ride home and the no-driving acknowledgement', () => {
   let patient: Awaited<ReturnType<typeof createPatient>>;
   let appointmentId: string;
