@@ -4,6 +4,7 @@ import {
   Button,
   Checkbox,
   Group,
+  Modal,
   Paper,
   PasswordInput,
   Select,
@@ -259,6 +260,7 @@ export function PlanEditor({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [discarding, setDiscarding] = useState(false);
   const update = (next: Partial<PlanFormValues>) => {
     setValues((v) => ({ ...v, ...next }));
     setDirty(true);
@@ -470,6 +472,11 @@ export function PlanEditor({
                   Cancel
                 </Button>
               )}
+              {draft && (
+                <Button variant="subtle" color="red" onClick={() => setDiscarding(true)}>
+                  Discard draft
+                </Button>
+              )}
               {draft && dirty && (
                 <Text size="sm" c="dimmed">
                   Unsaved changes: save the draft before signing.
@@ -508,6 +515,41 @@ export function PlanEditor({
       </Paper>
 
       {draft && !dirty && <SignPanel patientId={patient.id} plan={draft} onSigned={onChanged} />}
+      {draft && (
+        <Modal opened={discarding} onClose={() => setDiscarding(false)} title="Discard this draft?">
+          <Stack>
+            <Text size="sm">
+              The draft is kept in the history as discarded and can no longer be signed.
+              {draft.amendsId ? ' The signed version it amends stays the active plan.' : ''}
+            </Text>
+            {failure && (
+              <Alert color="red" role="alert">
+                {failure}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="subtle" onClick={() => setDiscarding(false)}>
+                Keep the draft
+              </Button>
+              <Button
+                color="red"
+                onClick={async () => {
+                  setFailure(null);
+                  try {
+                    const discarded = await plansApi.discard(patient.id, draft.id);
+                    setDiscarding(false);
+                    onChanged(discarded);
+                  } catch (error) {
+                    setFailure(problemMessage(error));
+                  }
+                }}
+              >
+                Discard draft
+              </Button>
+            </Group>
+          </Stack>
+        </Modal>
+      )}
     </Stack>
   );
 }

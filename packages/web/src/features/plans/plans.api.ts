@@ -132,6 +132,8 @@ export const plansApi = {
       method: 'POST',
       body: { reason },
     }),
+  discard: (patientId: string, draftId: string) =>
+    request<TreatmentPlan>(`${plansPath(patientId)}/${draftId}/discard`, { method: 'POST', body: {} }),
   end: (
     patientId: string,
     planId: string,

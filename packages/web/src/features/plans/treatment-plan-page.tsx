@@ -415,7 +415,13 @@ function PlanWorkspace({ patient }: { patient: Patient }) {
             patient={patient}
             draft={draft}
             onChanged={async (plan) =>
-              changed(plan.status === 'signed' ? `Version ${plan.version} signed.` : 'Draft saved.')
+              changed(
+                plan.status === 'signed'
+                  ? `Version ${plan.version} signed.`
+                  : plan.status === 'discarded'
+                    ? 'Draft discarded.'
+                    : 'Draft saved.',
+              )
             }
           />
         ))}
