@@ -122,7 +122,10 @@ describe('assigning the screening set', () => {
   });
 
   it('uses the clinic’s own screening set, and assigns a clinician-rated scale to clinicians', async () => {
-    const own = await createClinic(database.db, { settings: { screeningInstruments: ['phq9', 'gad7'] } });
+    // Stored settings are data: a repeat or an unknown id there is ignored rather than failing the call.
+    const own = await createClinic(database.db, {
+      settings: { screeningInstruments: ['phq9', 'gad7', 'phq9', 'bdi' as 'phq9'] },
+    });
     const nurse = await signIn(app, (await createStaffUser(database.db, own.id, ['nurse'])).email);
     const patient = await createPatient(database.db, own.id);
     const set = await as(

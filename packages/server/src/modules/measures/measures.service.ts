@@ -5,6 +5,7 @@ import {
   type InstrumentId,
   type InstrumentScore,
   instruments,
+  isInstrumentId,
   type ScoreContext,
   scoreInstrument,
 } from '@kapstone/clinical';
@@ -38,8 +39,10 @@ export const defaultScreeningInstruments: readonly InstrumentId[] = [
   'dast10',
 ];
 
+/** The clinic's screening set (settings are stored data: unknown ids and repeats are left out), else the default. */
 export function screeningSetOf(settings: ClinicSettings): readonly InstrumentId[] {
-  return settings.screeningInstruments?.length ? settings.screeningInstruments : defaultScreeningInstruments;
+  const own = [...new Set((settings.screeningInstruments ?? []).filter((id) => isInstrumentId(id)))];
+  return own.length > 0 ? own : defaultScreeningInstruments;
 }
 
 /**
