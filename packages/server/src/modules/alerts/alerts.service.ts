@@ -172,19 +172,6 @@ async function findAlert(ctx: ServiceContext, alertId: string): Promise<AlertVie
   return presentAlert(row);
 }
 
-/** Alerts raised from one source (a questionnaire response), for the record of that source. */
-export async function alertsForSources(ctx: ServiceContext, sourceType: string, sourceIds: string[]) {
-  if (sourceIds.length === 0) return [];
-  const rows = await alertQuery(ctx, [
-    eq(alert.sourceType, sourceType),
-    sql`${alert.sourceId} IN (${sql.join(
-      sourceIds.map((id) => sql`${id}::uuid`),
-      sql`, `,
-    )})`,
-  ]);
-  return rows.map(presentAlert);
-}
-
 /**
  * Alerts of the patients whose clinical record the caller may open: their care team, every patient in a
  * clinic-wide care scope, or a patient under an active break-glass grant (the same facts as
