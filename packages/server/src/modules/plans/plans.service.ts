@@ -418,9 +418,12 @@ export async function updateDraft(
   await assertClinicalChart(ctx, patientId);
   const current = await findPlanRow(ctx, patientId, planId, true);
   if (current.status !== 'draft')
-    throw new Conflict('This version is signed and cannot be changed: amend it instead.', [
-      { path: 'planId', message: 'Signed plans are amended, not edited.' },
-    ]);
+    throw new Conflict(
+      current.status === 'signed'
+        ? 'This version is signed and cannot be changed: amend it instead.'
+        : 'This draft was discarded and cannot be changed.',
+      [{ path: 'planId', message: 'Signed plans are amended, not edited.' }],
+    );
   if (current.revision !== input.revision)
     throw new Conflict('The draft changed since you opened it. Reload it and make your change again.', [
       { path: 'revision', message: `The draft is at revision ${current.revision}.` },
