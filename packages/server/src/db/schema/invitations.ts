@@ -57,9 +57,7 @@ export const mailOutbox = pgTable(
     primaryKey({ columns: [t.clinicId, t.id] }),
     unique('mail_outbox_id_key').on(t.id),
     check('mail_outbox_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'cancelled')`),
-    index('mail_outbox_due_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} = 'queued'`),
+    index('mail_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index('mail_outbox_clinic_created_idx').on(t.clinicId, t.createdAt),
   ],
 );
@@ -111,10 +109,7 @@ export const invitation = pgTable(
     foreignKey({ columns: [t.clinicId, t.replacesId], foreignColumns: [t.clinicId, t.id] }),
     foreignKey({ columns: [t.clinicId, t.mailId], foreignColumns: [mailOutbox.clinicId, mailOutbox.id] }),
     check('invitation_accepted_or_revoked', sql`${t.acceptedAt} is null or ${t.revokedAt} is null`),
-    check(
-      'invitation_accepted_by_account',
-      sql`(${t.acceptedAt} is null) = (${t.acceptedUserId} is null)`,
-    ),
+    check('invitation_accepted_by_account', sql`(${t.acceptedAt} is null) = (${t.acceptedUserId} is null)`),
     index('invitation_patient_idx').on(t.clinicId, t.patientId, t.createdAt),
   ],
 );
