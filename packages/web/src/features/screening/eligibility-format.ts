@@ -16,6 +16,14 @@ export const decisionLabels: Record<EligibilityDecisionKind, string> = {
   decline: 'Decline',
 };
 
+/** The decision as a state: "A decision (approved) is signed…". */
+export const decisionStateLabels: Record<EligibilityDecisionKind, string> = {
+  approve: 'approved',
+  'approve-with-conditions': 'approved with conditions',
+  defer: 'deferred',
+  decline: 'declined',
+};
+
 export const engineLabels: Record<EligibilityAssessment['decision'], { label: string; color: string }> = {
   eligible: { label: 'Eligible', color: 'green' },
   review: { label: 'Needs the prescriber’s review', color: 'yellow' },

@@ -11,7 +11,7 @@ import { usePatientChart } from '../patients/patients.api.ts';
 import { AssessmentSection, IntakeSummary, ScoresSummary } from './assessment-section.tsx';
 import { DecisionForm } from './decision-form.tsx';
 import { DecisionHistory } from './decision-history.tsx';
-import { productLabels, routeLabels, routesFor } from './eligibility-format.ts';
+import { decisionStateLabels, productLabels, routeLabels, routesFor } from './eligibility-format.ts';
 import {
   type EligibilityDecisionView,
   useAmendDecision,
@@ -31,6 +31,11 @@ function Screening({ patientId }: { patientId: string }) {
   const eligibility = useEligibility(patientId);
   const sign = useSignDecision(patientId);
   const amend = useAmendDecision(patientId);
+
+  // The decision of this route and product that no later one amends: a change to it is an amendment.
+  const chainHead = eligibility.data?.history.find(
+    (d) => d.route === route && d.product === product && !d.amendedById,
+  );
 
   function startAmendment(decision: EligibilityDecisionView) {
     setProduct(decision.product);
@@ -102,6 +107,18 @@ function Screening({ patientId }: { patientId: string }) {
                 onStale={() => assessment.refetch()}
                 onDone={() => setAmending(null)}
               />
+            </Stack>
+          ) : chainHead ? (
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">
+                A decision ({decisionStateLabels[chainHead.decision]}) is signed for{' '}
+                {productLabels[product].toLowerCase()}, {routeLabels[route]}, on{' '}
+                {formatInstant(chainHead.signedAt, session.clinic.timeZone)}. A signed decision is locked: to
+                change it, amend it.
+              </Text>
+              <Button variant="light" onClick={() => startAmendment(chainHead)}>
+                Amend the signed decision
+              </Button>
             </Stack>
           ) : (
             <DecisionForm
