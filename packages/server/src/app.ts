@@ -55,7 +55,7 @@ declare module 'fastify' {
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** An invitation link's token is a credential: the page and the API path that carry it are logged without it. */
-function withoutInvitationToken(path: string): string {
+export function withoutInvitationToken(path: string): string {
   return path.replace(/^(\/invite\/|\/api\/v1\/invitations\/)(?!accept$)[^/]+/, '$1[token]');
 }
 

@@ -122,3 +122,16 @@ describe('invitation rules', () => {
     );
   });
 });
+
+describe('request logs', () => {
+  it('never carry an invitation token: the page and the API path are logged without it', async () => {
+    const { withoutInvitationToken } = await import('../../app.ts');
+    const token = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde';
+    expect(withoutInvitationToken(`/invite/${token}`)).toBe('/invite/[token]');
+    expect(withoutInvitationToken(`/api/v1/invitations/${token}`)).toBe('/api/v1/invitations/[token]');
+    expect(withoutInvitationToken('/api/v1/invitations/accept')).toBe('/api/v1/invitations/accept');
+    expect(withoutInvitationToken('/api/v1/patients/abc/invitations')).toBe(
+      '/api/v1/patients/abc/invitations',
+    );
+  });
+});
