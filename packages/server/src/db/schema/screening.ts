@@ -97,7 +97,8 @@ export const vitalSigns = pgTable(
 export interface EligibilitySources {
   vitalSignsId: string | null;
   vitalsMeasuredAt: string | null;
-  intakeId: string | null;
+  /** The version of the submitted intake the facts came from. */
+  intakeVersion: number | null;
   intakeSubmittedAt: string | null;
   scores: { instrument: string; respondedAt: string }[];
 }

@@ -197,7 +197,7 @@ export async function gatherEligibilityFacts(
     sources: {
       vitalSignsId: vitals?.id ?? null,
       vitalsMeasuredAt: vitals?.measuredAt.toISOString() ?? null,
-      intakeId: intake ? `version-${intake.version}` : null,
+      intakeVersion: intake?.version ?? null,
       intakeSubmittedAt: intake?.submittedAt ?? null,
       scores: scoreSources,
     },

@@ -71,7 +71,7 @@ const assessment = z.object({
 const sources = z.object({
   vitalSignsId: z.uuid().nullable(),
   vitalsMeasuredAt: z.string().nullable(),
-  intakeId: z.string().nullable(),
+  intakeVersion: z.number().int().nullable(),
   intakeSubmittedAt: z.string().nullable(),
   scores: z.array(z.object({ instrument: z.string(), respondedAt: z.string() })),
 });

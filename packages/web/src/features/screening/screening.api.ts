@@ -52,7 +52,7 @@ export interface VitalSignsSubmission {
 export interface EligibilitySources {
   vitalSignsId: string | null;
   vitalsMeasuredAt: string | null;
-  intakeId: string | null;
+  intakeVersion: number | null;
   intakeSubmittedAt: string | null;
   scores: { instrument: string; respondedAt: string }[];
 }
