@@ -28,7 +28,8 @@ export function IntakeSummary({ view }: { view: EligibilityAssessmentView }) {
         ) : (
           <>
             <Text size="sm">
-              Submitted {formatInstant(sources.intakeSubmittedAt, session.clinic.timeZone)}.
+              Submitted {formatInstant(sources.intakeSubmittedAt, session.clinic.timeZone)}
+              {sources.intakeVersion !== null ? ` (version ${sources.intakeVersion})` : ''}.
             </Text>
             {profile.pregnant && <Text fw={600}>The patient reports being pregnant.</Text>}
             {profile.breastfeeding && <Text fw={600}>The patient reports breastfeeding.</Text>}
