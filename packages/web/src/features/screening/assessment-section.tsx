@@ -122,7 +122,11 @@ export function AssessmentSection({ view }: { view: EligibilityAssessmentView })
             {productLabels[view.product]}, {routeLabels[view.route]}; computed{' '}
             {formatInstant(view.computedAt, session.clinic.timeZone)} from the chart
             {view.profile.vitals
-              ? `, BP ${view.profile.vitals.systolic}/${view.profile.vitals.diastolic} mmHg`
+              ? `, BP ${view.profile.vitals.systolic}/${view.profile.vitals.diastolic} mmHg${
+                  view.sources.vitalsMeasuredAt
+                    ? ` measured ${formatInstant(view.sources.vitalsMeasuredAt, session.clinic.timeZone)}`
+                    : ''
+                }`
               : ', no screening blood pressure yet'}
             .
           </Text>
