@@ -305,6 +305,10 @@ describe('care pathway journey', () => {
       const gad7 = scores.getByRole('row').filter({ hasText: 'GAD-7' });
       await visible(gad7.getByRole('cell', { name: /^8\b/ }));
       await visible(gad7.getByRole('cell', { name: 'Mild', exact: true }));
+      await visible(page.getByRole('region', { name: 'Intake' }).getByText(/^Submitted /));
+      const assessment = page.getByRole('region', { name: 'Eligibility assessment' });
+      await visible(assessment.getByText('Eligible', { exact: true }));
+      await visible(assessment.getByText(/from the chart, BP 124\/78 mmHg\.$/));
       await screenshot(page, 'care-pathway-07-screening');
       const decision = page.getByRole('form', { name: 'Eligibility decision' });
       await decision.getByRole('radio', { name: 'Approve', exact: true }).check();
@@ -472,6 +476,7 @@ describe('care pathway journey', () => {
       expect(stored).not.toContain(patient.familyName);
       expect(stored).not.toContain(patient.email);
       expect(stored).not.toContain(patient.dateOfBirth);
+      expect(stored).not.toContain(mrn);
     }
   });
 });

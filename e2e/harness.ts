@@ -39,6 +39,7 @@ export async function startKapstone(): Promise<RunningKapstone> {
   }
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-e2e-'));
+  const webDir = await snapshotWebApp();
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
     cwd: repoRoot,
@@ -47,6 +48,7 @@ export async function startKapstone(): Promise<RunningKapstone> {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
+      WEB_DIST_DIR: webDir,
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
     },
@@ -59,7 +61,8 @@ export async function startKapstone(): Promise<RunningKapstone> {
     log += chunk;
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // Migrations, the demo seed and the walk of the demo patients along the care pathway come before listening.
+  const deadline = Date.now() + startupSeconds * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Kapstone exited with ${child.exitCode}:\n${log}`);
     try {
@@ -86,8 +89,37 @@ export async function startKapstone(): Promise<RunningKapstone> {
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(webDir, { recursive: true, force: true });
     },
   };
+}
+
+/** How long the server may take to start: seeding the demo takes a minute or more on a busy 2-core machine. */
+export const startupSeconds = 240;
+
+/**
+ * A copy of the built web app for this server alone. The server lists the app's files when it starts, so a
+ * rebuild of `packages/web/dist` while a journey runs (another `npm start` or `npm run build` in the same
+ * checkout) would leave it serving a page whose scripts it no longer has; the copy stays as it was built.
+ */
+async function snapshotWebApp(): Promise<string> {
+  const source = path.resolve(process.env.WEB_DIST_DIR ?? path.join(repoRoot, 'packages/web/dist'));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-e2e-web-'));
+    try {
+      fs.cpSync(source, copy, { recursive: true });
+      const index = fs.readFileSync(path.join(copy, 'index.html'), 'utf8');
+      const assets = [...index.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((m) => m[1]!);
+      if (assets.length > 0 && assets.every((asset) => fs.existsSync(path.join(copy, asset)))) return copy;
+    } catch {
+      // not built, or being rebuilt right now
+    }
+    fs.rmSync(copy, { recursive: true, force: true });
+    if (Date.now() > deadline)
+      throw new Error(`No complete build of the web app in ${source}: run npm run build.`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 export interface Browser {
