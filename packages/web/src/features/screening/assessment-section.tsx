@@ -122,15 +122,16 @@ export function AssessmentSection({ view }: { view: EligibilityAssessmentView })
             {productLabels[view.product]}, {routeLabels[view.route]}; computed{' '}
             {formatInstant(view.computedAt, session.clinic.timeZone)} from the chart
             {view.profile.vitals
-              ? `, BP ${view.profile.vitals.systolic}/${view.profile.vitals.diastolic} mmHg${
-                  view.sources.vitalsMeasuredAt
-                    ? ` measured ${formatInstant(view.sources.vitalsMeasuredAt, session.clinic.timeZone)}`
-                    : ''
-                }`
+              ? `, BP ${view.profile.vitals.systolic}/${view.profile.vitals.diastolic} mmHg`
               : ', no screening blood pressure yet'}
             .
           </Text>
         </Group>
+        {view.sources.vitalsMeasuredAt && (
+          <Text size="xs" c="dimmed">
+            Blood pressure measured {formatInstant(view.sources.vitalsMeasuredAt, session.clinic.timeZone)}.
+          </Text>
+        )}
         {view.assessment.findings.length === 0 ? (
           <Text>No finding: nothing in the chart, the intake or the scores speaks against treatment.</Text>
         ) : (
