@@ -233,7 +233,7 @@ export async function browserStorage(page: Page): Promise<string> {
 }
 
 /** The page's accessibility tree, shortened: what a failing step saw, for its error message. */
-export async function whatIsShown(page: Page, limit = 4000): Promise<string> {
+export async function whatIsShown(page: Page, limit = 12_000): Promise<string> {
   const tree = await page
     .locator('body')
     .ariaSnapshot({ timeout: 5_000 })
