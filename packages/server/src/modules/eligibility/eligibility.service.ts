@@ -10,6 +10,7 @@ import {
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ServiceContext } from '../../context.ts';
+import type { Db } from '../../db/client.ts';
 import { eligibilityDecision } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { requireClinicalAccess } from '../screening/vitals.service.ts';
@@ -342,13 +343,35 @@ export async function eligibilityOverview(ctx: ServiceContext, patientId: string
  * For other areas (plans, scheduling): the latest signed decision or amendment, optionally for one route
  * and product, or null. The caller's chart access is checked at the clinical level (else NotFound).
  */
+/** The effective signed decision of a patient, for clinical readers (the screening page, the chart). */
 export async function effectiveEligibility(
   ctx: ServiceContext,
   patientId: string,
   filter: { route?: Route; product?: Product } = {},
-): Promise<{ decision: EligibilityDecisionKind; signedAt: string; route: Route; product: Product } | null> {
+): Promise<EffectiveDecision | null> {
   await requireClinicalAccess(ctx, patientId);
-  const [row] = await ctx.tx
+  return findEffectiveDecision(ctx.tx, ctx.clinicId, patientId, filter);
+}
+
+export interface EffectiveDecision {
+  decision: EligibilityDecisionKind;
+  signedAt: string;
+  route: Route;
+  product: Product;
+}
+
+/**
+ * The latest signed decision (or amendment) that no later one amends, for a route and product if given.
+ * No access check: callers prove access first (effectiveEligibility for clinical readers; the scheduling gate,
+ * which tells the front desk only whether dosing is approved).
+ */
+export async function findEffectiveDecision(
+  db: Db,
+  clinicId: string,
+  patientId: string,
+  filter: { route?: Route; product?: Product } = {},
+): Promise<EffectiveDecision | null> {
+  const [row] = await db
     .select({
       decision: eligibilityDecision.decision,
       signedAt: eligibilityDecision.signedAt,
@@ -358,7 +381,7 @@ export async function effectiveEligibility(
     .from(eligibilityDecision)
     .where(
       and(
-        eq(eligibilityDecision.clinicId, ctx.clinicId),
+        eq(eligibilityDecision.clinicId, clinicId),
         eq(eligibilityDecision.patientId, patientId),
         ...(filter.route ? [eq(eligibilityDecision.route, filter.route)] : []),
         ...(filter.product ? [eq(eligibilityDecision.product, filter.product)] : []),

@@ -1,9 +1,8 @@
 import type { PlannedEvent, Product, ProtocolId, Route } from '@kapstone/clinical';
-import { and, desc, eq, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
-import { eligibilityDecision } from '../../db/schema/index.ts';
 import type { FieldProblem } from '../../errors.ts';
 import { consentStatus } from '../consent/consent.service.ts';
+import { findEffectiveDecision } from '../eligibility/eligibility.service.ts';
 import { findActivePlan } from '../plans/plans.service.ts';
 
 /** What scheduling needs of the active plan. */
@@ -75,36 +74,25 @@ export async function dosingPathway(ctx: ServiceContext, patientId: string): Pro
 }
 
 /**
- * Whether the latest signed eligibility decision (or amendment: a decision no later one amends) approves,
- * for the plan's route and product when there is a plan: the same facts as eligibility's
- * `effectiveEligibility`, read here because that function is for clinical readers and answers the front
- * desk, who books dosing but may not read clinical data, with 404. Only "approved or not" leaves this
- * function, so the refusal the front desk reads never says whether a decision was deferred or declined.
+ * Whether the effective eligibility decision approves, for the plan's route and product when there is a plan.
+ * Only "approved or not" leaves this function: the front desk, who books dosing but may not read clinical
+ * data, never learns from a refusal whether a decision was deferred or declined.
  */
 async function approvalFacts(
   ctx: ServiceContext,
   patientId: string,
   plan: ActivePlanFacts | null,
 ): Promise<{ approved: boolean; route: Route } | null> {
-  const [row] = await ctx.tx
-    .select({ decision: eligibilityDecision.decision, route: eligibilityDecision.route })
-    .from(eligibilityDecision)
-    .where(
-      and(
-        eq(eligibilityDecision.clinicId, ctx.clinicId),
-        eq(eligibilityDecision.patientId, patientId),
-        ...(plan
-          ? [eq(eligibilityDecision.route, plan.route), eq(eligibilityDecision.product, plan.product)]
-          : []),
-        sql`NOT EXISTS (SELECT 1 FROM ${eligibilityDecision} n WHERE n.clinic_id = ${eligibilityDecision.clinicId} AND n.amends_id = ${eligibilityDecision.id})`,
-      ),
-    )
-    .orderBy(desc(eligibilityDecision.signedAt), desc(eligibilityDecision.id))
-    .limit(1);
-  if (!row) return null;
+  const effective = await findEffectiveDecision(
+    ctx.tx,
+    ctx.clinicId,
+    patientId,
+    plan ? { route: plan.route, product: plan.product } : {},
+  );
+  if (!effective) return null;
   return {
-    approved: row.decision === 'approve' || row.decision === 'approve-with-conditions',
-    route: row.route,
+    approved: effective.decision === 'approve' || effective.decision === 'approve-with-conditions',
+    route: effective.route,
   };
 }
 
