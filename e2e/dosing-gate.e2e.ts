@@ -192,7 +192,7 @@ describe('dosing gate journey', () => {
       await signIn(page, kapstone.baseUrl, 'frontdesk@summit.demo');
       const dialog = await fillDosingBooking(page);
       await dialog.getByRole('button', { name: 'Book appointment' }).click();
-      const refusal = dialog.getByText(/No valid consent for the IM route/);
+      const refusal = dialog.getByRole('alert').filter({ hasText: /No valid consent for the IM route/ });
       await visible(refusal);
       const message = (await refusal.textContent())!;
       expect(message).toContain(`“${generalConsent}” has not been signed by the patient yet`);
@@ -236,7 +236,7 @@ describe('dosing gate journey', () => {
     await signIn(page, kapstone.baseUrl, 'frontdesk@summit.demo');
     const dialog = await fillDosingBooking(page);
     await dialog.getByRole('button', { name: 'Book appointment' }).click();
-    const refusal = dialog.getByText(/No valid consent for the IM route/);
+    const refusal = dialog.getByRole('alert').filter({ hasText: /No valid consent for the IM route/ });
     await visible(refusal);
     expect(await refusal.textContent()).toMatch(/countersign/i);
     await dialog.getByRole('button', { name: 'Cancel' }).click();

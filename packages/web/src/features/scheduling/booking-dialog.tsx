@@ -261,11 +261,14 @@ export function BookingDialog({
               description={lengthHint ? `Default length, minutes: ${lengthHint}` : undefined}
               error={
                 kindMessages.length ? (
-                  <List size="sm" spacing={2}>
-                    {kindMessages.map((m) => (
-                      <List.Item key={m}>{m}</List.Item>
-                    ))}
-                  </List>
+                  // Announced when it appears: the refusal (e.g. the pathway gate) is why nothing was booked.
+                  <div role="alert">
+                    <List size="sm" spacing={2}>
+                      {kindMessages.map((m) => (
+                        <List.Item key={m}>{m}</List.Item>
+                      ))}
+                    </List>
+                  </div>
                 ) : undefined
               }
             />
