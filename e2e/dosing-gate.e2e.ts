@@ -78,7 +78,8 @@ async function fillDosingBooking(page: Page): Promise<Locator> {
   await chooseOption(page, 'Prescriber or nurse', /^Megan Holt, RN/);
   await chooseOption(page, 'Therapist', /^Chris Lamb, PsyD/);
   await dialog.getByLabel(/^Date\b/).fill(doseDay);
-  await dialog.getByLabel('Start time').fill('10:00');
+  // The afternoon: the demo seed books its patients' courses from the first free morning slots.
+  await dialog.getByLabel('Start time').fill('14:00');
   return dialog;
 }
 
@@ -262,7 +263,7 @@ describe('dosing gate journey', () => {
     const booked = dialog.getByRole('status').filter({ hasText: 'Booked' });
     await visible(booked);
     await visible(
-      booked.getByText(new RegExp(`^Dosing session for ${fullName}, 10:00\\s?AM–.*, Chair 2\\.$`)),
+      booked.getByText(new RegExp(`^Dosing session for ${fullName}, 2:00\\s?PM–.*, Chair 2\\.$`)),
     );
     await screenshot(page, 'dosing-gate-02-booked');
     const appointments = await appointmentsOfPatient(page);
