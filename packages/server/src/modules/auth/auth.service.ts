@@ -392,36 +392,14 @@ export async function changePassword(
   const [account] = await deps.database.select().from(userAccount).where(eq(userAccount.id, actor.userId));
   if (!account) throw new Unauthenticated('Sign in to continue.');
   if (!(await verifyPassword(account.passwordHash, input.currentPassword))) {
-    const locked = await deps.database.transaction(async (tx) => {
-      const lockNow = await countFailure(tx, account.id, now);
-      if (lockNow) await revokeUserSessions(tx, account.id, now, 'locked');
-      await appendAuditEvents(
-        tx,
-        account.clinicId,
-        actor,
-        [
-          {
-            action: 'auth.password-change-failed',
-            resourceType: 'user_account',
-            resourceId: account.id,
-            outcome: 'failure',
-          },
-          ...(lockNow
-            ? [
-                {
-                  action: 'auth.lockout',
-                  resourceType: 'user_account',
-                  resourceId: account.id,
-                  outcome: 'failure' as const,
-                },
-              ]
-            : []),
-        ],
-        request,
-        now,
-      );
-      return lockNow;
-    });
+    const locked = await recordWrongPassword(
+      deps,
+      account,
+      actor,
+      'auth.password-change-failed',
+      request,
+      now,
+    );
     if (locked) throw new Locked(lockedMessage(new Date(now.getTime() + lockoutDurationMs), now));
     throw new Invalid('The current password is not right.', [
       { path: 'currentPassword', message: 'The current password is not right.' },
@@ -485,38 +463,46 @@ export async function confirmPasswordForSignature(
         .where(eq(userAccount.id, account.id));
     return;
   }
-  const locked = await deps.database.transaction(async (tx) => {
+  const locked = await recordWrongPassword(
+    deps,
+    account,
+    actor,
+    'auth.signature-password-failed',
+    request,
+    now,
+  );
+  if (locked) throw new Locked(lockedMessage(new Date(now.getTime() + lockoutDurationMs), now));
+  throw new Invalid('The password is not right: the signature was not applied.', [
+    { path, message: 'The password is not right.' },
+  ]);
+}
+
+/**
+ * A wrong password given by a signed-in user (password change, electronic signature): counted toward the
+ * lockout like a failed sign-in, audited, and at the threshold every session of the account ends. Written in
+ * a transaction of its own, so it stands when the request that asked for the password fails. True when the
+ * account is now locked.
+ */
+async function recordWrongPassword(
+  deps: Pick<AuthDeps, 'database'>,
+  account: { id: string; clinicId: string },
+  actor: Actor,
+  action: 'auth.password-change-failed' | 'auth.signature-password-failed',
+  request: RequestMeta,
+  now: Date,
+): Promise<boolean> {
+  return deps.database.transaction(async (tx) => {
     const lockNow = await countFailure(tx, account.id, now);
     if (lockNow) await revokeUserSessions(tx, account.id, now, 'locked');
+    const failure = { resourceType: 'user_account', resourceId: account.id, outcome: 'failure' as const };
     await appendAuditEvents(
       tx,
       account.clinicId,
       actor,
-      [
-        {
-          action: 'auth.signature-password-failed',
-          resourceType: 'user_account',
-          resourceId: account.id,
-          outcome: 'failure',
-        },
-        ...(lockNow
-          ? [
-              {
-                action: 'auth.lockout',
-                resourceType: 'user_account',
-                resourceId: account.id,
-                outcome: 'failure' as const,
-              },
-            ]
-          : []),
-      ],
+      [{ action, ...failure }, ...(lockNow ? [{ action: 'auth.lockout', ...failure }] : [])],
       request,
       now,
     );
     return lockNow;
   });
-  if (locked) throw new Locked(lockedMessage(new Date(now.getTime() + lockoutDurationMs), now));
-  throw new Invalid('The password is not right: the signature was not applied.', [
-    { path, message: 'The password is not right.' },
-  ]);
 }
