@@ -194,7 +194,10 @@ export const rideHomeConfirmation = pgTable(
       foreignColumns: [appointment.clinicId, appointment.id],
     }),
     foreignKey({ columns: [t.clinicId, t.patientId], foreignColumns: [patient.clinicId, patient.id] }),
-    foreignKey({ columns: [t.clinicId, t.confirmedBy], foreignColumns: [userAccount.clinicId, userAccount.id] }),
+    foreignKey({
+      columns: [t.clinicId, t.confirmedBy],
+      foreignColumns: [userAccount.clinicId, userAccount.id],
+    }),
     index('ride_home_confirmation_appointment_idx').on(t.clinicId, t.appointmentId, t.confirmedAt),
     check(
       'ride_home_confirmation_escort',
@@ -229,7 +232,10 @@ export const noDrivingAcknowledgement = pgTable(
       foreignColumns: [appointment.clinicId, appointment.id],
     }),
     foreignKey({ columns: [t.clinicId, t.patientId], foreignColumns: [patient.clinicId, patient.id] }),
-    foreignKey({ columns: [t.clinicId, t.recordedBy], foreignColumns: [userAccount.clinicId, userAccount.id] }),
+    foreignKey({
+      columns: [t.clinicId, t.recordedBy],
+      foreignColumns: [userAccount.clinicId, userAccount.id],
+    }),
     index('no_driving_acknowledgement_appointment_idx').on(t.clinicId, t.appointmentId),
   ],
 );
@@ -254,9 +260,7 @@ export const calendarFeed = pgTable(
     primaryKey({ columns: [t.clinicId, t.id] }),
     unique('calendar_feed_id_key').on(t.id),
     uniqueIndex('calendar_feed_token_key').on(t.tokenHash),
-    uniqueIndex('calendar_feed_live_key')
-      .on(t.clinicId, t.userId)
-      .where(sql`${t.revokedAt} IS NULL`),
+    uniqueIndex('calendar_feed_live_key').on(t.clinicId, t.userId).where(sql`${t.revokedAt} IS NULL`),
     foreignKey({ columns: [t.clinicId, t.userId], foreignColumns: [userAccount.clinicId, userAccount.id] }),
   ],
 );
