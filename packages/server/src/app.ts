@@ -54,9 +54,14 @@ declare module 'fastify' {
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** An invitation link's token is a credential: the page and the API path that carry it are logged without it. */
-export function withoutInvitationToken(path: string): string {
-  return path.replace(/^(\/invite\/|\/api\/v1\/invitations\/)(?!accept$)[^/]+/, '$1[token]');
+/**
+ * Tokens in URLs are credentials: an invitation link (the page and its API path) and a staff member's calendar
+ * feed (calendar apps send no cookie) are logged without them.
+ */
+export function withoutUrlSecrets(path: string): string {
+  return path
+    .replace(/^(\/invite\/|\/api\/v1\/invitations\/)(?!accept$)[^/]+/, '$1[token]')
+    .replace(/^(\/api\/v1\/calendar-feeds\/)[^/]+?(\.ics)?$/, '$1[token]$2');
 }
 
 /**
@@ -81,7 +86,7 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
         id: req.id,
         method: req.method,
         route: req.routeOptions?.url,
-        path: withoutInvitationToken(req.url.split('?')[0] ?? ''),
+        path: withoutUrlSecrets(req.url.split('?')[0] ?? ''),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

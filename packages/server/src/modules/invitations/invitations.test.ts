@@ -124,14 +124,16 @@ describe('invitation rules', () => {
 });
 
 describe('request logs', () => {
-  it('never carry an invitation token: the page and the API path are logged without it', async () => {
-    const { withoutInvitationToken } = await import('../../app.ts');
+  it('never carry an invitation or calendar-feed token: the paths are logged without it', async () => {
+    const { withoutUrlSecrets } = await import('../../app.ts');
     const token = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde';
-    expect(withoutInvitationToken(`/invite/${token}`)).toBe('/invite/[token]');
-    expect(withoutInvitationToken(`/api/v1/invitations/${token}`)).toBe('/api/v1/invitations/[token]');
-    expect(withoutInvitationToken('/api/v1/invitations/accept')).toBe('/api/v1/invitations/accept');
-    expect(withoutInvitationToken('/api/v1/patients/abc/invitations')).toBe(
-      '/api/v1/patients/abc/invitations',
+    expect(withoutUrlSecrets(`/invite/${token}`)).toBe('/invite/[token]');
+    expect(withoutUrlSecrets(`/api/v1/invitations/${token}`)).toBe('/api/v1/invitations/[token]');
+    expect(withoutUrlSecrets('/api/v1/invitations/accept')).toBe('/api/v1/invitations/accept');
+    expect(withoutUrlSecrets('/api/v1/patients/abc/invitations')).toBe('/api/v1/patients/abc/invitations');
+    expect(withoutUrlSecrets(`/api/v1/calendar-feeds/${token}.ics`)).toBe(
+      '/api/v1/calendar-feeds/[token].ics',
     );
+    expect(withoutUrlSecrets(`/api/v1/calendar-feeds/${token}`)).toBe('/api/v1/calendar-feeds/[token]');
   });
 });
