@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import {
   appointment,
@@ -18,10 +18,10 @@ import { assertChartAccess } from '../../security/care-scope.ts';
 export const noDrivingStatement =
   'After my ketamine session I will not drive, cycle or operate machinery until the next day, after a restful sleep. A responsible adult will take me home.';
 
-export async function latestRideHome(ctx: ServiceContext, appointmentIds: string[]) {
-  const out = new Map<string, typeof rideHomeConfirmation.$inferSelect & { confirmedByName: string }>();
-  if (appointmentIds.length === 0) return out;
-  const rows = await ctx.tx
+/** Every ride-home row of the appointments with who confirmed it, oldest first (later rows supersede earlier). */
+async function rideHomeHistory(ctx: ServiceContext, appointmentIds: string[]) {
+  if (appointmentIds.length === 0) return [];
+  return ctx.tx
     .select({ row: rideHomeConfirmation, confirmedByName: userAccount.displayName })
     .from(rideHomeConfirmation)
     .innerJoin(
@@ -38,8 +38,13 @@ export async function latestRideHome(ctx: ServiceContext, appointmentIds: string
       ),
     )
     .orderBy(asc(rideHomeConfirmation.confirmedAt), asc(rideHomeConfirmation.id));
-  // The newest row of each appointment is the one in force (later rows supersede earlier ones).
-  for (const r of rows) out.set(r.row.appointmentId, { ...r.row, confirmedByName: r.confirmedByName });
+}
+
+export async function latestRideHome(ctx: ServiceContext, appointmentIds: string[]) {
+  const out = new Map<string, typeof rideHomeConfirmation.$inferSelect & { confirmedByName: string }>();
+  // The newest row of each appointment is the one in force.
+  for (const r of await rideHomeHistory(ctx, appointmentIds))
+    out.set(r.row.appointmentId, { ...r.row, confirmedByName: r.confirmedByName });
   return out;
 }
 
@@ -192,23 +197,7 @@ export async function preCheckIn(
   options: { audit?: boolean } = {},
 ) {
   const row = await dosingAppointment(ctx, appointmentId);
-  const rides = await ctx.tx
-    .select({ row: rideHomeConfirmation, confirmedByName: userAccount.displayName })
-    .from(rideHomeConfirmation)
-    .innerJoin(
-      userAccount,
-      and(
-        eq(userAccount.clinicId, rideHomeConfirmation.clinicId),
-        eq(userAccount.id, rideHomeConfirmation.confirmedBy),
-      ),
-    )
-    .where(
-      and(
-        eq(rideHomeConfirmation.clinicId, ctx.clinicId),
-        eq(rideHomeConfirmation.appointmentId, appointmentId),
-      ),
-    )
-    .orderBy(desc(rideHomeConfirmation.confirmedAt), desc(rideHomeConfirmation.id));
+  const rides = (await rideHomeHistory(ctx, [appointmentId])).reverse();
   const [ack] = await ctx.tx
     .select({ row: noDrivingAcknowledgement, recordedByName: userAccount.displayName })
     .from(noDrivingAcknowledgement)
