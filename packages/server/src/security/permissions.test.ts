@@ -44,6 +44,19 @@ const expectedGrid = `
   consent.templates.manage   .     .     .     .     x     .
   alerts.read                x     x     x     .     .     .
   alerts.acknowledge         x     x     x     .     .     .
+  session.read               x     x     x     .     .     .
+  session.check-in           x     x     .     x     .     .
+  session.monitor            x     x     .     .     .     .
+  session.administer         x     x     .     .     .     .
+  session.discharge          x     x     .     .     .     .
+  session.override           x     .     .     .     .     .
+  psychotherapy-notes.write  x     .     x     .     .     .
+  rems.read                  x     x     .     .     x     .
+  rems.submit                x     x     .     .     x     .
+  ledger.read                x     x     .     .     x     .
+  ledger.record              x     x     .     .     x     .
+  ledger.adjust              .     .     .     .     x     .
+  ledger.locations.manage    .     .     .     .     x     .
   portal.self                .     .     .     .     .     .
 `;
 const gridRoles: Role[] = ['prescriber', 'nurse', 'therapist', 'frontdesk', 'admin', 'researcher'];

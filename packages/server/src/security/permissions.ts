@@ -50,6 +50,31 @@ export const permissions = [
   /** See and acknowledge risk alerts of the patients in one's care. */
   'alerts.read',
   'alerts.acknowledge',
+  /** See the dosing-session board and a session's record (checklist, doses, vitals, observations). */
+  'session.read',
+  /** Check a patient in for a dosing session (front desk at arrival, or the nurse). */
+  'session.check-in',
+  /** Run a session: pre-dose checks, vitals, observations, side effects, adverse events; abort with a reason. */
+  'session.monitor',
+  /** Give a dose under the plan's order (draws from the ledger in the same transaction). */
+  'session.administer',
+  /** Discharge a patient who meets the discharge criteria. */
+  'session.discharge',
+  /** A prescriber's override, with a rationale: a pre-dose caution, or discharge against an unmet criterion. */
+  'session.override',
+  /** Write (and read back) one's own psychotherapy notes: author-only, kept apart from the record. */
+  'psychotherapy-notes.write',
+  /** See SPRAVATO REMS monitoring forms and the forms due; mark one submitted. */
+  'rems.read',
+  'rems.submit',
+  /** See the controlled-substance ledger: balances, entries, inventories, the dispensing log. */
+  'ledger.read',
+  /** Record receipts, wastes (and witness them), transfers, returns, losses, counts and inventories. */
+  'ledger.record',
+  /** Adjust a balance, with a reason and an admin's signature. */
+  'ledger.adjust',
+  /** Set up the clinic's registered locations (DEA registration) and the ledger's retention. */
+  'ledger.locations.manage',
   /** A patient reading their own record in the portal. */
   'portal.self',
 ] as const;
@@ -75,6 +100,17 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'consent.countersign',
     'alerts.read',
     'alerts.acknowledge',
+    'session.read',
+    'session.check-in',
+    'session.monitor',
+    'session.administer',
+    'session.discharge',
+    'session.override',
+    'psychotherapy-notes.write',
+    'rems.read',
+    'rems.submit',
+    'ledger.read',
+    'ledger.record',
   ],
   nurse: [
     'patient.read',
@@ -92,6 +128,15 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'consent.countersign',
     'alerts.read',
     'alerts.acknowledge',
+    'session.read',
+    'session.check-in',
+    'session.monitor',
+    'session.administer',
+    'session.discharge',
+    'rems.read',
+    'rems.submit',
+    'ledger.read',
+    'ledger.record',
   ],
   therapist: [
     'patient.read',
@@ -104,6 +149,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'consent.countersign',
     'alerts.read',
     'alerts.acknowledge',
+    'session.read',
+    'psychotherapy-notes.write',
   ],
   frontdesk: [
     'patient.read',
@@ -113,6 +160,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'schedule.manage',
     'portal.invite',
     'consent.read',
+    'session.check-in',
   ],
   admin: [
     'patient.read',
@@ -126,6 +174,12 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'mail.read',
     'consent.read',
     'consent.templates.manage',
+    'rems.read',
+    'rems.submit',
+    'ledger.read',
+    'ledger.record',
+    'ledger.adjust',
+    'ledger.locations.manage',
   ],
   researcher: ['research.read'],
 };
