@@ -43,7 +43,10 @@ export const ledgerLocation = pgTable(
     primaryKey({ columns: [t.clinicId, t.id] }),
     unique('ledger_location_id_key').on(t.id),
     unique('ledger_location_registration_key').on(t.clinicId, t.deaRegistration),
-    foreignKey({ columns: [t.clinicId, t.createdBy], foreignColumns: [userAccount.clinicId, userAccount.id] }),
+    foreignKey({
+      columns: [t.clinicId, t.createdBy],
+      foreignColumns: [userAccount.clinicId, userAccount.id],
+    }),
     check('ledger_location_dea_format', sql`${t.deaRegistration} ~ '^[A-Z]{2}[0-9]{7}$'`),
   ],
 );
@@ -87,7 +90,10 @@ export const ledgerProduct = pgTable(
     primaryKey({ columns: [t.clinicId, t.id] }),
     unique('ledger_product_id_key').on(t.id),
     unique('ledger_product_ndc_key').on(t.clinicId, t.ndc),
-    foreignKey({ columns: [t.clinicId, t.createdBy], foreignColumns: [userAccount.clinicId, userAccount.id] }),
+    foreignKey({
+      columns: [t.clinicId, t.createdBy],
+      foreignColumns: [userAccount.clinicId, userAccount.id],
+    }),
     check('ledger_product_product_check', sql`${t.product} IN ('ketamine-racemic', 'esketamine')`),
     check(
       'ledger_product_form_unit_check',
