@@ -1,0 +1,198 @@
+import type { Product, Route, VitalsClassification, VitalsThresholds } from '@kapstone/clinical';
+
+/**
+ * Shapes of the dosing-session endpoints as the web app reads them: a hand-kept mirror of the server's zod
+ * schemas (packages/server/src/modules/sessions/sessions.schemas.ts), like the other features' `*.api.ts`.
+ * Fields the console can live without are optional, so it keeps working while the server grows.
+ */
+
+export type SessionState =
+  | 'scheduled'
+  | 'checked-in'
+  | 'cleared-to-dose'
+  | 'dosing'
+  | 'monitoring'
+  | 'discharged'
+  | 'aborted';
+
+export const sessionStateLabels: Record<SessionState, string> = {
+  scheduled: 'Not yet arrived',
+  'checked-in': 'Checked in',
+  'cleared-to-dose': 'Cleared to dose',
+  dosing: 'Dosing',
+  monitoring: 'Monitoring',
+  discharged: 'Discharged',
+  aborted: 'Stopped',
+};
+
+export const sessionStateColors: Record<SessionState, string> = {
+  scheduled: 'gray',
+  'checked-in': 'blue',
+  'cleared-to-dose': 'teal',
+  dosing: 'violet',
+  monitoring: 'indigo',
+  discharged: 'green',
+  aborted: 'dark',
+};
+
+/** A session that has ended: nothing more is recorded in it and nothing about it stays in the browser. */
+export function isFinished(state: SessionState): boolean {
+  return state === 'discharged' || state === 'aborted';
+}
+
+export type VitalsLevel = VitalsClassification['level'];
+
+export interface SessionVitalsReading {
+  id: string;
+  measuredAt: string;
+  systolic: number | null;
+  diastolic: number | null;
+  heartRate: number | null;
+  spo2: number | null;
+  respiratoryRate?: number | null;
+  /** The pre-dose reading the rises are measured against. */
+  baseline?: boolean;
+  status?: 'current' | 'superseded' | 'entered-in-error' | 'retraction';
+  classification: VitalsClassification | null;
+  recordedBy?: { id: string; displayName: string };
+  alertId?: string | null;
+}
+
+/** The fixed list of side effects a nurse can tick (issue 5, "Observations"). */
+export const sideEffects = [
+  'nausea',
+  'vomiting',
+  'dizziness',
+  'headache',
+  'anxiety',
+  'confusion',
+  'perceptual-changes',
+] as const;
+export type SideEffect = (typeof sideEffects)[number];
+
+export const sideEffectLabels: Record<SideEffect, string> = {
+  nausea: 'Nausea',
+  vomiting: 'Vomiting',
+  dizziness: 'Dizziness',
+  headache: 'Headache',
+  anxiety: 'Anxiety',
+  confusion: 'Confusion',
+  'perceptual-changes': 'Perceptual changes',
+};
+
+export interface SessionObservation {
+  id: string;
+  observedAt: string;
+  /** MOAA/S 0–5 (5 = alert). */
+  moaas: number | null;
+  /** CADSS-6 answers in item order (0–4 each) and their total. */
+  cadss6: { answers: (number | null)[]; total: number | null } | null;
+  sideEffects: SideEffect[];
+  note: string | null;
+  recordedBy?: { id: string; displayName: string };
+}
+
+export interface SessionAdministration {
+  id: string;
+  product: Product | string;
+  route: Route | string;
+  doseMg: number;
+  volumeMl?: number | null;
+  startedAt: string;
+  endedAt?: string | null;
+  /** 1 for the first dose, 2… for additional doses and esketamine devices. */
+  sequence?: number;
+  lotNumber?: string | null;
+  administeredBy?: { id: string; displayName: string };
+}
+
+export interface SessionAlert {
+  id: string;
+  severity: 'critical' | 'high' | 'moderate' | 'low';
+  summary: string;
+  raisedAt: string;
+  status: 'open' | 'acknowledged';
+  acknowledgement: { at: string; by: { id: string; displayName: string }; action: string } | null;
+}
+
+export interface NextReadingDue {
+  /** When the next reading is due, or null when the schedule has none left ("as clinically warranted"). */
+  dueAt: string | null;
+  overdue: boolean;
+}
+
+/**
+ * One dosing session as the server presents it (`SessionView`). H6's panels (features/sessions/flow/) take
+ * it as their one prop; the parts they alone use (checklist, discharge) are left open here.
+ */
+export interface SessionView {
+  id: string;
+  state: SessionState;
+  patient: { id: string; displayName: string; mrn: string };
+  appointment: {
+    id: string;
+    startsAt: string;
+    endsAt: string;
+    roomId: string | null;
+    roomName: string | null;
+  };
+  route: Route;
+  product: Product;
+  planOrder?: unknown;
+  checkedInAt?: string | null;
+  /** When the first dose started: the monitoring clock counts from here. */
+  doseStartedAt?: string | null;
+  dischargedAt?: string | null;
+  abortReason?: string | null;
+  checklist?: unknown;
+  administrations: SessionAdministration[];
+  vitals: SessionVitalsReading[];
+  observations: SessionObservation[];
+  alerts: SessionAlert[];
+  nextReadingDue: NextReadingDue | null;
+  /** The clinic's thresholds the server classifies against; the console draws them as bands. */
+  thresholds?: VitalsThresholds | null;
+  /** The pre-dose values rises are measured against. */
+  baselineVitals?: { systolic?: number; diastolic?: number; heartRate?: number; spo2?: number } | null;
+  discharge?: unknown;
+  /** What the signed-in user may do here (the server decides; the console only hides). */
+  allowedActions?: string[];
+}
+
+/** One line of the nurse's board (`GET /api/v1/sessions/board`). */
+export interface BoardSession {
+  id: string;
+  state: SessionState;
+  patient: { id: string; displayName: string; mrn: string };
+  roomName: string | null;
+  route: Route;
+  product: Product;
+  startsAt: string;
+  checkedInAt?: string | null;
+  doseStartedAt?: string | null;
+  nextReadingDue: NextReadingDue | null;
+  latestVitals: SessionVitalsReading | null;
+  openAlerts: number;
+  /** The most severe open alert, if any. */
+  worstAlert?: SessionAlert['severity'] | null;
+}
+
+/** What the console sends for a reading (client-generated id: a resend is the same reading). */
+export interface SessionVitalsSubmission {
+  id: string;
+  measuredAt: string;
+  systolic?: number;
+  diastolic?: number;
+  heartRate?: number;
+  spo2?: number;
+  respiratoryRate?: number;
+}
+
+export interface SessionObservationSubmission {
+  id: string;
+  observedAt: string;
+  moaas?: number;
+  cadss6?: (number | null)[];
+  sideEffects?: SideEffect[];
+  note?: string;
+}
