@@ -92,7 +92,15 @@ function examples(): string[] {
 /** The package README, generated from the rules' own metadata so that it cannot drift from the code. */
 export function renderReadme(): string {
   const rules = ruleCatalog();
-  const areas = ['instruments', 'outcomes', 'eligibility', 'dosing', 'protocols', 'monitoring'] as const;
+  const areas = [
+    'instruments',
+    'outcomes',
+    'eligibility',
+    'dosing',
+    'protocols',
+    'monitoring',
+    'ledger',
+  ] as const;
   const lines: string[] = [
     '# @kapstone/clinical',
     '',
@@ -116,6 +124,8 @@ export function renderReadme(): string {
     'Also: `observationSchedule`, `nextReadingDue`, `preDoseGate`, `dischargeReadiness`, `checkDoseSpacing`,',
     '`classifyMedication`, `ruleCatalog()`, and the defaults as plain data (`defaultOutcomeThresholds`,',
     "`defaultVitalsThresholds`, `defaultDosingLimits`, `protocols`, the instruments' cut-off constants).",
+    'Ledger (DEA recordkeeping): `inventorySchedule`, `countRequirement`, `checkCountLine`, `countDiscrepancy`,',
+    '`retainedUntil`, `lossReportDeadlines`, `administrationRecordGaps`.',
     '',
     '### Scoring contract',
     '',

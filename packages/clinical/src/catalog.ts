@@ -1,7 +1,10 @@
 import { dosingRules } from './dosing/index.ts';
 import { eligibilityRules } from './eligibility/index.ts';
 import { instrumentRules } from './instruments/index.ts';
+import { ledgerRules } from './ledger/index.ts';
+import { dischargeInstructionRules } from './monitoring/discharge-instructions.ts';
 import { monitoringRules } from './monitoring/index.ts';
+import { remsRules } from './monitoring/rems.ts';
 import { outcomeRules } from './outcomes/index.ts';
 import { appointmentRules } from './protocols/appointments.ts';
 import { protocolRules } from './protocols/index.ts';
@@ -17,5 +20,8 @@ export function ruleCatalog(): RuleMetadata[] {
     ...protocolRules,
     ...appointmentRules,
     ...monitoringRules,
+    ...remsRules,
+    ...dischargeInstructionRules,
+    ...ledgerRules,
   ];
 }

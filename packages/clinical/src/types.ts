@@ -225,7 +225,7 @@ export interface VitalsClassification {
 export interface RuleMetadata {
   /** Stable id, e.g. 'phq9.band', 'eligibility.uncontrolled-hypertension', 'monitoring.spravato-outlier-bp'. */
   id: string;
-  area: 'instruments' | 'outcomes' | 'eligibility' | 'dosing' | 'protocols' | 'monitoring';
+  area: 'instruments' | 'outcomes' | 'eligibility' | 'dosing' | 'protocols' | 'monitoring' | 'ledger';
   /** What the rule decides, in a clinician's words. */
   title: string;
   citation: Citation;
