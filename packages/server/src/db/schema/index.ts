@@ -14,3 +14,4 @@ export * from './patients.ts';
 export * from './plans.ts';
 export * from './scheduling.ts';
 export * from './screening.ts';
+export * from './sessions.ts';

@@ -25,9 +25,10 @@ import {
 } from 'drizzle-orm/pg-core';
 import { userAccount } from './identity.ts';
 import { patient } from './patients.ts';
+import { dosingSession } from './sessions.ts';
 
-/** Where a reading was taken: at screening now; a dosing session (with its id) from the sessions issue. */
-export const vitalSignsContexts = ['screening'] as const;
+/** Where a reading was taken: at screening, or during a dosing session (with the session's id). */
+export const vitalSignsContexts = ['screening', 'session'] as const;
 export type VitalSignsContext = (typeof vitalSignsContexts)[number];
 
 /**
@@ -75,7 +76,14 @@ export const vitalSigns = pgTable(
       foreignColumns: [t.clinicId, t.id],
     }),
     index('vital_signs_patient_idx').on(t.clinicId, t.patientId, t.measuredAt),
-    check('vital_signs_context_check', sql`${t.context} IN ('screening')`),
+    check('vital_signs_context_check', sql`${t.context} IN ('screening', 'session')`),
+    check('vital_signs_session_context', sql`(${t.context} = 'session') = (${t.sessionId} IS NOT NULL)`),
+    foreignKey({
+      name: 'vital_signs_session_fk',
+      columns: [t.clinicId, t.sessionId],
+      foreignColumns: [dosingSession.clinicId, dosingSession.id],
+    }),
+    index('vital_signs_session_idx').on(t.clinicId, t.sessionId, t.measuredAt),
     check('vital_signs_not_self', sql`${t.supersedesId} IS NULL OR ${t.supersedesId} <> ${t.id}`),
     check(
       'vital_signs_correction_reason',
