@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptyPreDoseForm,
+  formFromAnswers,
   type GateResult,
   gateStatus,
   toChecklistSubmission,
@@ -8,21 +9,13 @@ import {
 } from './pre-dose-model.ts';
 
 describe('the pre-dose checklist', () => {
-  it('prefills the ride home known from the pre-check-in', () => {
-    const values = emptyPreDoseForm({ escortName: 'Sam Rivera', rideHomeConfirmed: true });
-    expect(values.escortName).toBe('Sam Rivera');
-    expect(values.rideHomeConfirmed).toBe(true);
-    expect(values.noDrivingAcknowledged).toBe(false);
-  });
-
-  it('sends hours as numbers and one medication change a line', () => {
+  it('sends hours as numbers, the pregnancy answers and one medication change a line', () => {
     const values = {
       ...emptyPreDoseForm(),
       hoursSinceFood: '3',
       hoursSinceLiquids: '0,5',
-      escortName: ' Sam Rivera ',
-      rideHomeConfirmed: true,
-      noDrivingAcknowledged: true,
+      escortPresent: true,
+      pregnancy: 'test-negative' as const,
       medicationChanges: 'lorazepam 0.5 mg\n\n  sertraline 100 mg ',
     };
     const { submission, errors } = toChecklistSubmission(values, 'c1');
@@ -31,29 +24,42 @@ describe('the pre-dose checklist', () => {
       id: 'c1',
       hoursSinceFood: 3,
       hoursSinceLiquids: 0.5,
-      escortName: 'Sam Rivera',
-      escortPhone: null,
-      rideHomeConfirmed: true,
-      noDrivingAcknowledged: true,
-      pregnancy: 'not-applicable',
+      pregnant: false,
+      pregnancyTestNegative: true,
       medicationChanges: [{ name: 'lorazepam 0.5 mg' }, { name: 'sertraline 100 mg' }],
       suicideRiskAssessedToday: false,
+      escortPresent: true,
       note: null,
     });
   });
 
-  it('leaves an unconfirmed ride or an empty fasting time to the gate, not to the form', () => {
+  it('leaves an absent escort or an empty fasting time to the gate, not to the form', () => {
     const { submission } = toChecklistSubmission(emptyPreDoseForm(), 'c1');
-    expect(submission).toMatchObject({ hoursSinceFood: null, rideHomeConfirmed: false });
+    expect(submission).toMatchObject({ hoursSinceFood: null, escortPresent: false, pregnant: null });
   });
 
-  it('refuses hours that are not a number, and a confirmed ride without a name', () => {
+  it('refuses hours that are not a number', () => {
     const { submission, errors } = toChecklistSubmission(
-      { ...emptyPreDoseForm(), hoursSinceFood: 'lunch', hoursSinceLiquids: '-1', rideHomeConfirmed: true },
+      { ...emptyPreDoseForm(), hoursSinceFood: 'lunch', hoursSinceLiquids: '-1' },
       'c1',
     );
     expect(submission).toBeNull();
-    expect(Object.keys(errors).sort()).toEqual(['escortName', 'hoursSinceFood', 'hoursSinceLiquids']);
+    expect(Object.keys(errors).sort()).toEqual(['hoursSinceFood', 'hoursSinceLiquids']);
+  });
+
+  it('reopens the last answers as the form, pregnancy included', () => {
+    for (const pregnancy of [
+      'not-applicable',
+      'not-pregnant',
+      'test-negative',
+      'test-positive',
+      'pregnant',
+    ] as const) {
+      const values = { ...emptyPreDoseForm(), pregnancy, hoursSinceFood: '2.5', medicationChanges: 'a\nb' };
+      const { submission } = toChecklistSubmission(values, 'c1');
+      const { id: _id, ...answers } = submission!;
+      expect(formFromAnswers(answers)).toEqual(values);
+    }
   });
 });
 

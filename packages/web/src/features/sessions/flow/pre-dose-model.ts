@@ -12,14 +12,20 @@ export type PregnancyStatus =
   | 'test-positive'
   | 'pregnant';
 
+export const pregnancyLabels: Record<PregnancyStatus, string> = {
+  'not-applicable': 'Not applicable',
+  'not-pregnant': 'Not pregnant (patient’s report)',
+  'test-negative': 'Pregnancy test today: negative',
+  'test-positive': 'Pregnancy test today: positive',
+  pregnant: 'Pregnant',
+};
+
 export interface PreDoseFormValues {
   /** Hours since the last food and the last liquids, as typed (e.g. "3", "0.5"). */
   hoursSinceFood: string;
   hoursSinceLiquids: string;
-  escortName: string;
-  escortPhone: string;
-  rideHomeConfirmed: boolean;
-  noDrivingAcknowledged: boolean;
+  /** The escort named for the ride home is here (or reachable to collect the patient). */
+  escortPresent: boolean;
   pregnancy: PregnancyStatus;
   /** One medication a line: started or changed since the plan was signed. */
   medicationChanges: string;
@@ -28,42 +34,59 @@ export interface PreDoseFormValues {
   note: string;
 }
 
+/** The answers the server feeds to preDoseGate with what it already holds (the shape of its checklist). */
 export interface PreDoseChecklistSubmission {
   id: string;
   hoursSinceFood: number | null;
   hoursSinceLiquids: number | null;
-  escortName: string | null;
-  escortPhone: string | null;
-  rideHomeConfirmed: boolean;
-  noDrivingAcknowledged: boolean;
-  pregnancy: PregnancyStatus;
+  pregnant: boolean | null;
+  pregnancyTestNegative: boolean | null;
   medicationChanges: { name: string }[];
   suicideRiskAssessedToday: boolean;
+  escortPresent: boolean;
   note: string | null;
 }
 
-/** The form, prefilled from what the session already knows (the pre-check-in ride home, the last checklist). */
-export function emptyPreDoseForm(
-  known: {
-    escortName?: string | null;
-    escortPhone?: string | null;
-    rideHomeConfirmed?: boolean;
-    noDrivingAcknowledged?: boolean;
-  } = {},
-): PreDoseFormValues {
+export function emptyPreDoseForm(): PreDoseFormValues {
   return {
     hoursSinceFood: '',
     hoursSinceLiquids: '',
-    escortName: known.escortName ?? '',
-    escortPhone: known.escortPhone ?? '',
-    rideHomeConfirmed: known.rideHomeConfirmed ?? false,
-    noDrivingAcknowledged: known.noDrivingAcknowledged ?? false,
+    escortPresent: false,
     pregnancy: 'not-applicable',
     medicationChanges: '',
     suicideRiskAssessedToday: false,
     note: '',
   };
 }
+
+/** The form again from the answers of the last checklist run, to correct and run it again. */
+export function formFromAnswers(answers: Omit<PreDoseChecklistSubmission, 'id'>): PreDoseFormValues {
+  let pregnancy: PregnancyStatus = 'not-applicable';
+  if (answers.pregnant === true)
+    pregnancy = answers.pregnancyTestNegative === false ? 'test-positive' : 'pregnant';
+  else if (answers.pregnant === false)
+    pregnancy = answers.pregnancyTestNegative ? 'test-negative' : 'not-pregnant';
+  return {
+    hoursSinceFood: answers.hoursSinceFood === null ? '' : String(answers.hoursSinceFood),
+    hoursSinceLiquids: answers.hoursSinceLiquids === null ? '' : String(answers.hoursSinceLiquids),
+    escortPresent: answers.escortPresent,
+    pregnancy,
+    medicationChanges: answers.medicationChanges.map((m) => m.name).join('\n'),
+    suicideRiskAssessedToday: answers.suicideRiskAssessedToday,
+    note: answers.note ?? '',
+  };
+}
+
+const pregnancyAnswers: Record<
+  PregnancyStatus,
+  { pregnant: boolean | null; pregnancyTestNegative: boolean | null }
+> = {
+  'not-applicable': { pregnant: null, pregnancyTestNegative: null },
+  'not-pregnant': { pregnant: false, pregnancyTestNegative: null },
+  'test-negative': { pregnant: false, pregnancyTestNegative: true },
+  'test-positive': { pregnant: true, pregnancyTestNegative: false },
+  pregnant: { pregnant: true, pregnancyTestNegative: null },
+};
 
 function hours(text: string): number | null | 'invalid' {
   const trimmed = text.trim().replace(',', '.');
@@ -74,8 +97,8 @@ function hours(text: string): number | null | 'invalid' {
 }
 
 /**
- * Shape check only: an unconfirmed ride home or a missing fasting time is not an error of the form, it is a
- * blocker or a caution the gate names, so the checklist can be saved and the gate seen.
+ * Shape check only: a missing escort or fasting time is not an error of the form, it is a blocker or a
+ * caution the gate names, so the checklist can be saved and the gate seen.
  */
 export function toChecklistSubmission(
   values: PreDoseFormValues,
@@ -86,8 +109,6 @@ export function toChecklistSubmission(
   const liquids = hours(values.hoursSinceLiquids);
   if (food === 'invalid') errors.hoursSinceFood = 'Enter hours as a number between 0 and 72.';
   if (liquids === 'invalid') errors.hoursSinceLiquids = 'Enter hours as a number between 0 and 72.';
-  if (values.rideHomeConfirmed && !values.escortName.trim())
-    errors.escortName = 'Name the person taking the patient home.';
   const medicationChanges = values.medicationChanges
     .split('\n')
     .map((line) => line.trim())
@@ -99,13 +120,10 @@ export function toChecklistSubmission(
       id,
       hoursSinceFood: food as number | null,
       hoursSinceLiquids: liquids as number | null,
-      escortName: values.escortName.trim() || null,
-      escortPhone: values.escortPhone.trim() || null,
-      rideHomeConfirmed: values.rideHomeConfirmed,
-      noDrivingAcknowledged: values.noDrivingAcknowledged,
-      pregnancy: values.pregnancy,
+      ...pregnancyAnswers[values.pregnancy],
       medicationChanges,
       suicideRiskAssessedToday: values.suicideRiskAssessedToday,
+      escortPresent: values.escortPresent,
       note: values.note.trim() || null,
     },
     errors,
