@@ -67,8 +67,7 @@ export function dueView(
 ): DueView {
   if (options.state === 'discharged' || options.state === 'aborted')
     return { tone: 'none', text: 'Session ended', dueAt: null };
-  if (!next?.dueAt)
-    return { tone: 'none', text: 'No reading scheduled (as clinically needed)', dueAt: null };
+  if (!next?.dueAt) return { tone: 'none', text: 'No reading scheduled (as clinically needed)', dueAt: null };
   const dueAt = Date.parse(next.dueAt);
   const latestConfirmed = Math.max(
     Number.NEGATIVE_INFINITY,
