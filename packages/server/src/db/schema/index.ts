@@ -8,6 +8,7 @@ export * from './consent.ts';
 export * from './identity.ts';
 export * from './intake.ts';
 export * from './ledger.ts';
+export * from './ledger-reports.ts';
 export * from './invitations.ts';
 export * from './measures.ts';
 export * from './patients.ts';
