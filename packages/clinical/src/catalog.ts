@@ -5,6 +5,7 @@ import { ledgerRules } from './ledger/index.ts';
 import { dischargeInstructionRules } from './monitoring/discharge-instructions.ts';
 import { monitoringRules } from './monitoring/index.ts';
 import { remsRules } from './monitoring/rems.ts';
+import { sessionLifecycleRules } from './monitoring/session-lifecycle.ts';
 import { outcomeRules } from './outcomes/index.ts';
 import { appointmentRules } from './protocols/appointments.ts';
 import { protocolRules } from './protocols/index.ts';
@@ -20,6 +21,7 @@ export function ruleCatalog(): RuleMetadata[] {
     ...protocolRules,
     ...appointmentRules,
     ...monitoringRules,
+    ...sessionLifecycleRules,
     ...remsRules,
     ...dischargeInstructionRules,
     ...ledgerRules,

@@ -9,6 +9,8 @@ import type {
   VitalsClassification,
 } from '../types.ts';
 
+export * from './session-lifecycle.ts';
+
 const cite = (section: string, source: string, evidence: Citation['evidence'] = 'primary'): Citation => ({
   section: `clinical-reference ${section}`,
   source,
