@@ -16,3 +16,4 @@ export * from './plans.ts';
 export * from './scheduling.ts';
 export * from './screening.ts';
 export * from './sessions.ts';
+export * from './session-safety.ts';
