@@ -176,7 +176,7 @@ describe('esketamine device spacing', () => {
 });
 
 describe('the administration submission', () => {
-  it('sends the computed dose, volume and draw with a client id', () => {
+  it('sends the computed dose in mg with a client id (the server computes the draw again)', () => {
     const preview = previewDose({ order: imOrder, lot: vial(), given: [] });
     const result = toAdministrationSubmission({
       values: form({ note: ' first dose ' }),
@@ -190,9 +190,6 @@ describe('the administration submission', () => {
       id: '7d1f0c8e-0000-4000-8000-000000000001',
       lotId: 'lot-a',
       doseMg: 60,
-      volumeMl: 1.2,
-      quantity: 1.2,
-      route: 'im',
       site: 'Left deltoid',
       startedAt: new Date('2026-06-01T10:00').toISOString(),
       endedAt: null,

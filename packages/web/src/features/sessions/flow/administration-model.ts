@@ -182,13 +182,14 @@ export interface AdministrationFormValues {
   note: string;
 }
 
+/**
+ * What the server takes (sessions.schemas.ts `administrationInputSchema`): the dose in mg and the lot; it
+ * computes the volume and the ledger draw again itself, with the clinic's limits.
+ */
 export interface AdministrationSubmission {
   id: string;
   lotId: string;
   doseMg: number;
-  volumeMl: number | null;
-  quantity: number;
-  route: Route;
   site: string | null;
   startedAt: string;
   endedAt: string | null;
@@ -251,9 +252,6 @@ export function toAdministrationSubmission(input: {
       id: input.id,
       lotId: values.lotId,
       doseMg: preview.calculation.doseMg,
-      volumeMl: preview.calculation.volumeMl ?? null,
-      quantity: preview.drawQuantity!,
-      route: order.route,
       site: values.site.trim() || null,
       startedAt: started.toISOString(),
       endedAt: ended ? ended.toISOString() : null,

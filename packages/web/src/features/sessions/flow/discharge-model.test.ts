@@ -37,7 +37,7 @@ describe('discharge', () => {
     ).toMatch(/Not ready for discharge/);
   });
 
-  it('signs an override with the unmet criteria, a rationale and the password', () => {
+  it('signs an override with a rationale and the password', () => {
     const values = {
       ...emptyDischargeForm(),
       escortPresent: true,
@@ -54,7 +54,6 @@ describe('discharge', () => {
     expect(submission?.override).toEqual({
       rationale: 'Clinically stable, escort is a nurse; observed 95 min.',
       password: 'pw',
-      unmet: ['Observed 95 of at least 120 minutes.'],
     });
     const missing = toDischargeSubmission({
       readiness: notReady,

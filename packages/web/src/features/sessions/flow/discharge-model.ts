@@ -25,7 +25,7 @@ export interface DischargeSubmission {
   escortPresent: boolean;
   instructionsGiven: true;
   note: string | null;
-  override: { rationale: string; password: string; unmet: string[] } | null;
+  override: { rationale: string; password: string } | null;
 }
 
 export function emptyDischargeForm(): DischargeFormValues {
@@ -59,11 +59,7 @@ export function toDischargeSubmission(input: {
     if (values.overrideRationale.trim().length < minimumRationaleLength)
       errors.overrideRationale = 'Write why the patient may leave although a criterion is unmet.';
     if (!values.password) errors.password = 'Re-enter your password to sign the discharge.';
-    override = {
-      rationale: values.overrideRationale.trim(),
-      password: values.password,
-      unmet: [...readiness.unmet],
-    };
+    override = { rationale: values.overrideRationale.trim(), password: values.password };
   }
   if (Object.keys(errors).length > 0) return { submission: null, errors };
   return {
