@@ -1,4 +1,10 @@
-import type { Product, Route, VitalsClassification, VitalsThresholds } from '@kapstone/clinical';
+import type {
+  Product,
+  Route,
+  SessionState,
+  VitalsClassification,
+  VitalsThresholds,
+} from '@kapstone/clinical';
 
 /**
  * Shapes of the dosing-session endpoints as the web app reads them: a hand-kept mirror of the server's zod
@@ -6,14 +12,8 @@ import type { Product, Route, VitalsClassification, VitalsThresholds } from '@ka
  * Fields the console can live without are optional, so it keeps working while the server grows.
  */
 
-export type SessionState =
-  | 'scheduled'
-  | 'checked-in'
-  | 'cleared-to-dose'
-  | 'dosing'
-  | 'monitoring'
-  | 'discharged'
-  | 'aborted';
+/** The lifecycle is @kapstone/clinical's (monitoring/session-lifecycle.ts). */
+export type { SessionState };
 
 export const sessionStateLabels: Record<SessionState, string> = {
   scheduled: 'Not yet arrived',
