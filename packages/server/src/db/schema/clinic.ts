@@ -1,4 +1,4 @@
-import type { DosingLimits, InstrumentId, ScoreContext } from '@kapstone/clinical';
+import type { DosingLimits, InstrumentId, ScoreContext, VitalsThresholds } from '@kapstone/clinical';
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Per-clinic settings. Clinical thresholds a clinic overrides live here as plain data, next to their defaults. */
@@ -38,6 +38,40 @@ export interface ClinicSettings {
    * so there is no default and the eligibility check says the dose was not computed until the clinic sets them.
    */
   diazepamEquivalents?: Record<string, number>;
+  /**
+   * Dosing sessions (issue 5). The numbers the reference does not give have no default: until the clinic sets
+   * them, the schedule says "as clinically warranted" and discharge names the missing minimum. The racemic
+   * fasting rule for food is scheduling's `fastingHours` (the same number the patient's reminders show).
+   */
+  sessions?: ClinicSessionSettings;
+}
+
+/** Keys: a route of racemic ketamine, or 'esketamine' (SPRAVATO has its own published schedule). */
+export type SessionScheduleKey = 'iv' | 'im' | 'sublingual' | 'oral' | 'intranasal' | 'esketamine';
+
+export interface ClinicSessionSettings {
+  /**
+   * Each dose needs a second staff member's signature (password re-entry). A local policy, not a federal rule
+   * (rule `session.second-signer`); absent = not required.
+   */
+  secondSignerRequired?: boolean;
+  /** Minutes between readings after the published ones (@kapstone/clinical observationSchedule). No default. */
+  readingIntervalMinutes?: Partial<Record<SessionScheduleKey, number>>;
+  /** Minimum observation before discharge (esketamine: at least 120 whatever is set). No default for IM/SL/oral/IN. */
+  minimumObservationMinutes?: Partial<Record<SessionScheduleKey, number>>;
+  /** Hours without liquids before a racemic dose (rule `monitoring.racemic-fasting`). No default. */
+  liquidsFastingHours?: number;
+  /** A negative pregnancy test is required before each dose (rule `monitoring.pregnancy-test`; absent = no). */
+  pregnancyTestRequired?: boolean;
+  /** Overrides of the vital-sign thresholds (setting keys `vitals.*`), merged over defaultVitalsThresholds. */
+  vitalsThresholds?: {
+    critical?: Partial<VitalsThresholds['critical']>;
+    warning?: Partial<VitalsThresholds['warning']>;
+  };
+  /** dischargeReadiness: CADSS-6 at or below this counts as resolved (setting `discharge.dissociationResolvedAtMost`). */
+  dissociationResolvedAtMost?: number;
+  /** dischargeReadiness: vitals within this fraction of baseline (setting `discharge.vitalsWithinFraction`). */
+  vitalsWithinFraction?: number;
 }
 
 export const clinic = pgTable(
