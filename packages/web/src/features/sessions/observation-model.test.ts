@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   cadssPrompt,
+  cadssSubmission,
   cadssTotal,
-  checkObservationEntry,
-  emptyObservationEntry,
+  emptyCadssAnswers,
   moaasLevels,
+  moaasSubmission,
   moaasText,
   sedationNote,
+  sideEffectsSubmission,
   toggleSideEffect,
 } from './observation-model.ts';
 
@@ -29,38 +31,41 @@ describe('MOAA/S', () => {
   });
 });
 
-describe('checkObservationEntry', () => {
-  it('sends a sedation level alone', () => {
-    expect(checkObservationEntry({ ...emptyObservationEntry(), moaas: 4 }, 'o1', observedAt)).toEqual({
-      submission: { id: 'o1', observedAt: observedAt.toISOString(), moaas: 4 },
+describe('observation submissions (one kind each)', () => {
+  it('sends a sedation level', () => {
+    expect(moaasSubmission(4, 'o1', observedAt)).toEqual({
+      submission: { id: 'o1', observedAt: observedAt.toISOString(), kind: 'moaas', moaas: 4 },
       errors: {},
     });
+    expect(moaasSubmission(null, 'o1', observedAt).errors).toEqual({ moaas: 'Choose the sedation level.' });
+    expect(moaasSubmission(6, 'o1', observedAt).submission).toBeNull();
   });
-  it('sends a complete CADSS-6 with the side effects and a note', () => {
-    const { submission } = checkObservationEntry(
-      {
-        moaas: null,
-        cadss6: [1, 0, 2, 0, 0, 1],
-        sideEffects: ['nausea', 'dizziness'],
-        note: ' feels floaty ',
-      },
-      'o2',
-      observedAt,
-    );
-    expect(submission).toEqual({
+  it('sends a complete CADSS-6 with a note, and refuses a partial one', () => {
+    expect(cadssSubmission([1, 0, 2, 0, 0, 1], 'o2', observedAt, ' feels floaty ').submission).toEqual({
       id: 'o2',
       observedAt: observedAt.toISOString(),
+      kind: 'cadss6',
       cadss6: [1, 0, 2, 0, 0, 1],
-      sideEffects: ['nausea', 'dizziness'],
       note: 'feels floaty',
     });
+    expect(cadssSubmission([1, null, 0, 0, 0, 0], 'o', observedAt).errors).toEqual({
+      cadss6: 'Rate all 6 CADSS-6 items (5 rated).',
+    });
+    expect(cadssSubmission(emptyCadssAnswers(), 'o', observedAt).submission).toBeNull();
   });
-  it('refuses a partial CADSS-6 and an empty observation', () => {
-    expect(
-      checkObservationEntry({ ...emptyObservationEntry(), cadss6: [1, null, 0, 0, 0, 0] }, 'o', observedAt)
-        .errors,
-    ).toEqual({ cadss6: 'Rate all 6 CADSS-6 items (5 rated).' });
-    expect(checkObservationEntry(emptyObservationEntry(), 'o', observedAt).errors.moaas).toMatch(/Record/);
+  it('records the side effects ticked, and "none" as an empty list', () => {
+    expect(sideEffectsSubmission(['nausea', 'dizziness'], 'o3', observedAt).submission).toEqual({
+      id: 'o3',
+      observedAt: observedAt.toISOString(),
+      kind: 'side-effects',
+      sideEffects: ['nausea', 'dizziness'],
+    });
+    expect(sideEffectsSubmission([], 'o4', observedAt, '  ').submission).toEqual({
+      id: 'o4',
+      observedAt: observedAt.toISOString(),
+      kind: 'side-effects',
+      sideEffects: [],
+    });
   });
 });
 

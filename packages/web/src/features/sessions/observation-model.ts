@@ -37,50 +37,57 @@ export function sedationNote(score: number, baseline: number | null | undefined)
 
 export const cadss6Items = instruments.cadss6.items;
 
-export interface ObservationEntry {
-  moaas: number | null;
-  /** null per item until answered; all null when the CADSS-6 is not being rated now. */
-  cadss6: (number | null)[];
-  sideEffects: SideEffect[];
-  note: string;
-}
-
-export const emptyObservationEntry = (): ObservationEntry => ({
-  moaas: null,
-  cadss6: cadss6Items.map(() => null),
-  sideEffects: [],
-  note: '',
-});
-
 export function cadssTotal(answers: readonly (number | null)[]): number | null {
   const score = scoreInstrument('cadss6', answers);
   return score.complete ? score.total : null;
 }
 
-/**
- * Builds the request. Any of the three parts may be given alone; a CADSS-6 is sent only complete (a partial
- * rating has no total and would not count for discharge).
- */
-export function checkObservationEntry(
-  entry: ObservationEntry,
+export const emptyCadssAnswers = (): (number | null)[] => cadss6Items.map(() => null);
+
+type Built = { submission: SessionObservationSubmission | null; errors: Record<string, string> };
+
+function base(id: string, observedAt: Date, note: string | undefined) {
+  const trimmed = note?.trim() ?? '';
+  return { id, observedAt: observedAt.toISOString(), ...(trimmed ? { note: trimmed } : {}) };
+}
+
+/** One observation is one kind (the server's rule): the sedation level, a CADSS-6 rating, or side effects. */
+export function moaasSubmission(score: number | null, id: string, observedAt: Date, note?: string): Built {
+  if (score === null || !moaasLevels.some((l) => l.score === score))
+    return { submission: null, errors: { moaas: 'Choose the sedation level.' } };
+  return { submission: { ...base(id, observedAt, note), kind: 'moaas', moaas: score }, errors: {} };
+}
+
+/** A CADSS-6 is sent only complete: a partial rating has no total and would not count for discharge. */
+export function cadssSubmission(
+  answers: readonly (number | null)[],
   id: string,
   observedAt: Date,
-): { submission: SessionObservationSubmission | null; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const answered = entry.cadss6.filter((a) => a !== null).length;
-  const rated = answered > 0;
-  if (rated && answered < entry.cadss6.length)
-    errors.cadss6 = `Rate all ${entry.cadss6.length} CADSS-6 items (${answered} rated).`;
-  const note = entry.note.trim();
-  if (entry.moaas === null && !rated && entry.sideEffects.length === 0 && note === '')
-    errors.moaas = 'Record the sedation level, a CADSS-6 rating or a side effect.';
-  if (Object.keys(errors).length > 0) return { submission: null, errors };
-  const submission: SessionObservationSubmission = { id, observedAt: observedAt.toISOString() };
-  if (entry.moaas !== null) submission.moaas = entry.moaas;
-  if (rated) submission.cadss6 = [...entry.cadss6];
-  if (entry.sideEffects.length > 0) submission.sideEffects = [...entry.sideEffects];
-  if (note !== '') submission.note = note;
-  return { submission, errors };
+  note?: string,
+): Built {
+  const answered = answers.filter((a) => a !== null).length;
+  if (answers.length !== cadss6Items.length || answered < answers.length)
+    return {
+      submission: null,
+      errors: { cadss6: `Rate all ${cadss6Items.length} CADSS-6 items (${answered} rated).` },
+    };
+  return {
+    submission: { ...base(id, observedAt, note), kind: 'cadss6', cadss6: answers as number[] },
+    errors: {},
+  };
+}
+
+/** Side effects as ticked; none ticked records "no side effects" at this time, which is worth recording. */
+export function sideEffectsSubmission(
+  list: readonly SideEffect[],
+  id: string,
+  observedAt: Date,
+  note?: string,
+): Built {
+  return {
+    submission: { ...base(id, observedAt, note), kind: 'side-effects', sideEffects: [...list] },
+    errors: {},
+  };
 }
 
 export function toggleSideEffect(list: readonly SideEffect[], effect: SideEffect): SideEffect[] {
@@ -108,7 +115,7 @@ export function cadssPrompt(
   const start = Date.parse(session.doseStartedAt);
   const dueAt = start + peakMinute * minuteMs;
   const ratings = observations
-    .filter((o) => o.cadss6?.total !== null && o.cadss6?.total !== undefined)
+    .filter((o) => typeof o.cadss6?.total === 'number')
     .filter((o) => Date.parse(o.observedAt) >= start)
     .sort((a, b) => Date.parse(b.observedAt) - Date.parse(a.observedAt));
   const last = ratings[0];

@@ -1,6 +1,7 @@
 import type {
   Product,
   Route,
+  SessionEventKind,
   SessionState,
   VitalsClassification,
   VitalsThresholds,
@@ -55,6 +56,10 @@ export interface SessionVitalsReading {
   status?: 'current' | 'superseded' | 'entered-in-error' | 'retraction';
   classification: VitalsClassification | null;
   recordedBy?: { id: string; displayName: string };
+  recordedAt?: string;
+  /** Minutes from the start of the first dose (negative before it); null before dosing started. */
+  minutesFromDoseStart?: number | null;
+  note?: string | null;
   alertId?: string | null;
 }
 
@@ -80,16 +85,22 @@ export const sideEffectLabels: Record<SideEffect, string> = {
   'perceptual-changes': 'Perceptual changes',
 };
 
+export type ObservationKind = 'moaas' | 'cadss6' | 'side-effects';
+
+/** One observation is of one kind: the sedation level, a CADSS-6 rating, or the side effects seen. */
 export interface SessionObservation {
   id: string;
+  kind: ObservationKind;
   observedAt: string;
+  minutesFromDoseStart?: number | null;
   /** MOAA/S 0–5 (5 = alert). */
   moaas: number | null;
   /** CADSS-6 answers in item order (0–4 each) and their total. */
-  cadss6: { answers: (number | null)[]; total: number | null } | null;
+  cadss6: { answers: number[]; total: number } | null;
   sideEffects: SideEffect[];
   note: string | null;
   recordedBy?: { id: string; displayName: string };
+  recordedAt?: string;
 }
 
 export interface SessionAdministration {
@@ -98,6 +109,8 @@ export interface SessionAdministration {
   route: Route | string;
   doseMg: number;
   volumeMl?: number | null;
+  devices?: number | null;
+  site?: string | null;
   startedAt: string;
   endedAt?: string | null;
   /** 1 for the first dose, 2… for additional doses and esketamine devices. */
@@ -108,6 +121,8 @@ export interface SessionAdministration {
 
 export interface SessionAlert {
   id: string;
+  kind?: string;
+  source?: { type: string; id: string };
   severity: 'critical' | 'high' | 'moderate' | 'low';
   summary: string;
   raisedAt: string;
@@ -138,11 +153,14 @@ export interface SessionView {
   };
   route: Route;
   product: Product;
+  protocolId?: string | null;
   planOrder?: unknown;
   checkedInAt?: string | null;
   /** When the first dose started: the monitoring clock counts from here. */
   doseStartedAt?: string | null;
-  dischargedAt?: string | null;
+  monitoringStartedAt?: string | null;
+  /** Discharged or stopped at. */
+  endedAt?: string | null;
   abortReason?: string | null;
   checklist?: unknown;
   administrations: SessionAdministration[];
@@ -154,9 +172,26 @@ export interface SessionView {
   thresholds?: VitalsThresholds | null;
   /** The pre-dose values rises are measured against. */
   baselineVitals?: { systolic?: number; diastolic?: number; heartRate?: number; spo2?: number } | null;
+  /** MOAA/S before the dose: a lower value afterwards is sedation. */
+  baselineMoaas?: number | null;
+  /** The route's reading schedule (@kapstone/clinical observationSchedule with the clinic's settings). */
+  observationPlan?: {
+    readingsAtMinutes: number[];
+    thenEveryMinutes: number | null;
+    minimumObservationMinutes: number | null;
+  } | null;
   discharge?: unknown;
-  /** What the signed-in user may do here (the server decides; the console only hides). */
-  allowedActions?: string[];
+  events?: {
+    id: string;
+    kind: SessionEventKind;
+    fromState: SessionState;
+    toState: SessionState;
+    reason: string | null;
+    actor: { id: string; displayName: string };
+    occurredAt: string;
+  }[];
+  /** The lifecycle events the session accepts now (@kapstone/clinical allowedSessionEvents). */
+  allowedActions?: SessionEventKind[];
 }
 
 /** One line of the nurse's board (`GET /api/v1/sessions/board`). */
@@ -170,11 +205,19 @@ export interface BoardSession {
   startsAt: string;
   checkedInAt?: string | null;
   doseStartedAt?: string | null;
+  /** Minutes since the first dose (or check-in before it), at the time of the answer. */
+  elapsedMinutes?: number | null;
   nextReadingDue: NextReadingDue | null;
   latestVitals: SessionVitalsReading | null;
   openAlerts: number;
   /** The most severe open alert, if any. */
   worstAlert?: SessionAlert['severity'] | null;
+}
+
+export interface BoardView {
+  /** The clinic's local date the board is of. */
+  date: string;
+  items: BoardSession[];
 }
 
 /** What the console sends for a reading (client-generated id: a resend is the same reading). */
@@ -186,13 +229,15 @@ export interface SessionVitalsSubmission {
   heartRate?: number;
   spo2?: number;
   respiratoryRate?: number;
+  note?: string;
 }
 
 export interface SessionObservationSubmission {
   id: string;
   observedAt: string;
+  kind: ObservationKind;
   moaas?: number;
-  cadss6?: (number | null)[];
+  cadss6?: number[];
   sideEffects?: SideEffect[];
   note?: string;
 }
