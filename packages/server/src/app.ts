@@ -29,6 +29,7 @@ import { planRoutes } from './modules/plans/plans.routes.ts';
 import { preparationRoutes } from './modules/preparation/preparation.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
+import { psychotherapyNoteRoutes } from './modules/session-safety/psychotherapy-notes.routes.ts';
 import securityPlugin from './security/plugin.ts';
 
 export interface BuildAppOptions {
@@ -203,6 +204,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   measuresRoutes(app, deps);
   alertsRoutes(app, deps);
   consentRoutes(app, deps);
+  psychotherapyNoteRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

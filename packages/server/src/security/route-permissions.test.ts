@@ -423,6 +423,11 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/invitations/:token': {},
   'POST /api/v1/invitations/accept': { payload: { token: 'B'.repeat(43), password: 'walking every route' } },
   'GET /api/v1/mail/outbox': {},
+  // Psychotherapy notes: the first author saves it (201); another author's save with the same id is a 409.
+  'POST /api/v1/psychotherapy-notes': {
+    payload: { id: '9d4c1b2a-5e6f-4a7b-8c9d-0e1f2a3b4c5d', patientId: '__patient__', body: 'Walking every route' },
+  },
+  'GET /api/v1/psychotherapy-notes': { query: { patientId: '__patient__' } },
 };
 
 function fill(url: string): string {
