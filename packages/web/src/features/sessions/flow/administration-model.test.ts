@@ -254,16 +254,20 @@ describe('the waste of the remainder', () => {
     witnessPassword: 'secret',
   };
 
-  it('sends the quantity and the witness’s signature', () => {
+  it('sends the quantity, the session and dose it follows, and the witness’s signature', () => {
     const result = toWasteSubmission({
       values,
       lot: vial(),
-      clientId: 'w1',
+      id: 'w1',
       signedInUsername: 'nurse.a@example.test',
+      sessionId: 's1',
+      administrationId: 'a1',
     });
     expect(result.submission).toEqual({
-      clientId: 'w1',
+      id: 'w1',
       lotId: 'lot-a',
+      sessionId: 's1',
+      administrationId: 'a1',
       quantity: 8.4,
       reason: 'Remainder of a single-use vial',
       witness: { username: 'nurse.b@example.test', password: 'secret' },
@@ -274,7 +278,7 @@ describe('the waste of the remainder', () => {
     const result = toWasteSubmission({
       values: { ...values, quantity: '12', witnessUsername: 'Nurse.A@example.test ' },
       lot: vial(),
-      clientId: 'w1',
+      id: 'w1',
       signedInUsername: 'nurse.a@example.test',
     });
     expect(result.submission).toBeNull();
@@ -286,7 +290,7 @@ describe('the waste of the remainder', () => {
     const result = toWasteSubmission({
       values: { ...values, quantity: '0', reason: ' ', witnessPassword: '' },
       lot: vial(),
-      clientId: 'w1',
+      id: 'w1',
       signedInUsername: 'nurse.a@example.test',
     });
     expect(Object.keys(result.errors).sort()).toEqual(['quantity', 'reason', 'witnessPassword']);

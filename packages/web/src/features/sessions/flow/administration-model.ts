@@ -292,9 +292,12 @@ export interface WasteFormValues {
   witnessPassword: string;
 }
 
+/** The ledger's waste request (ledger.schemas.ts `wasteInputSchema`). */
 export interface WasteSubmission {
-  clientId: string;
+  id: string;
   lotId: string;
+  sessionId?: string;
+  administrationId?: string;
   quantity: number;
   reason: string;
   witness: { username: string; password: string };
@@ -304,8 +307,10 @@ export interface WasteSubmission {
 export function toWasteSubmission(input: {
   values: WasteFormValues;
   lot: DispensableLot | null;
-  clientId: string;
+  id: string;
   signedInUsername: string;
+  sessionId?: string;
+  administrationId?: string;
 }): { submission: WasteSubmission | null; errors: Record<string, string> } {
   const { values, lot } = input;
   const errors: Record<string, string> = {};
@@ -324,8 +329,10 @@ export function toWasteSubmission(input: {
   if (Object.keys(errors).length > 0) return { submission: null, errors };
   return {
     submission: {
-      clientId: input.clientId,
+      id: input.id,
       lotId: values.lotId,
+      ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+      ...(input.administrationId ? { administrationId: input.administrationId } : {}),
       quantity,
       reason: values.reason.trim(),
       witness: { username: witness, password: values.witnessPassword },

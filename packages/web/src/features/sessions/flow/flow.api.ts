@@ -6,7 +6,7 @@ import type { AdministrationSubmission, DispensableLot } from './administration-
 import type { AdverseEventSubmission } from './adverse-event-model.ts';
 import type { DischargeSubmission } from './discharge-model.ts';
 import type { PreDoseChecklistSubmission } from './pre-dose-model.ts';
-import type { NoteSubmission, PsychotherapyNoteVersion } from './psychotherapy-note-model.ts';
+import type { NoteSubmission, PsychotherapyNoteView } from './psychotherapy-note-model.ts';
 
 /**
  * The session-flow endpoints (check-in, pre-dose checklist and override, administration, discharge, adverse
@@ -111,7 +111,7 @@ export interface DischargeInstructionsView {
 }
 
 /** The extra parts of a session the flow panels read; the console's type leaves them open. */
-export type FlowSession = SessionView & {
+export type FlowSession = Omit<SessionView, 'administrations'> & {
   planOrder?: PlanOrderView | null;
   checklist?: ChecklistView | null;
   discharge?: DischargeRecordView | null;
@@ -135,7 +135,7 @@ export type FlowSession = SessionView & {
   })[];
 };
 
-export const asFlow = (session: SessionView): FlowSession => session as FlowSession;
+export const asFlow = (session: SessionView): FlowSession => session as unknown as FlowSession;
 
 const sessionPath = (sessionId: string) => `${apiBase}/sessions/${encodeURIComponent(sessionId)}`;
 
@@ -288,30 +288,31 @@ export function useRecordAdverseEvent(sessionId: string) {
   });
 }
 
-/** The signed-in author's own psychotherapy notes of this session (never anyone else's). */
-export function usePsychotherapyNotes(sessionId: string, enabled: boolean) {
+/**
+ * The signed-in author's own psychotherapy notes about this patient and session (never anyone else's: the
+ * server answers only the author's). A separate path from the session record.
+ */
+export function usePsychotherapyNotes(patientId: string, appointmentId: string, enabled: boolean) {
   return useQuery({
-    queryKey: flowKeys.notes(sessionId),
+    queryKey: flowKeys.notes(appointmentId),
     enabled,
     queryFn: ({ signal }) =>
-      request<{ items: PsychotherapyNoteVersion[] }>(`${sessionPath(sessionId)}/psychotherapy-notes`, {
+      request<{ items: PsychotherapyNoteView[] }>(`${apiBase}/psychotherapy-notes`, {
+        query: { patientId, appointmentId },
         signal,
       }),
     retry: false,
-    // Notes are not kept in the cache after they leave the screen.
+    // Notes are not kept in the cache once they leave the screen.
     gcTime: 0,
   });
 }
 
-export function useWritePsychotherapyNote(sessionId: string) {
+export function useWritePsychotherapyNote(appointmentId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: NoteSubmission) =>
-      request<PsychotherapyNoteVersion>(`${sessionPath(sessionId)}/psychotherapy-notes`, {
-        method: 'POST',
-        body,
-      }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: flowKeys.notes(sessionId) }),
+      request<PsychotherapyNoteView>(`${apiBase}/psychotherapy-notes`, { method: 'POST', body }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: flowKeys.notes(appointmentId) }),
   });
 }
 
