@@ -21,6 +21,7 @@ import { consentRoutes } from './modules/consent/consent.routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/eligibility.routes.ts';
 import { intakeRoutes } from './modules/intake/intake.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
+import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
 import { mailRoutes } from './modules/mail/mail.routes.ts';
 import { measuresRoutes } from './modules/measures/measures.routes.ts';
 import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
@@ -199,6 +200,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   preparationRoutes(app, deps);
   planRoutes(app, deps);
   invitationRoutes(app, deps);
+  ledgerRoutes(app, deps);
   mailRoutes(app, deps);
   intakeRoutes(app, deps);
   measuresRoutes(app, deps);

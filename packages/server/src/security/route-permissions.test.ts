@@ -193,6 +193,51 @@ beforeAll(async () => {
       },
     })
   ).json().id;
+  // Ledger: a location, a product and a stocked lot (10 vials of 10 mL), a witness for the wastes, and an
+  // adjustment for the correction sample to reverse (the samples replay fixed ids: 201 once, then 200).
+  ids.locationId = (
+    await admin({ method: 'POST', url: '/api/v1/ledger/locations', payload: walkLocation })
+  ).json().id;
+  ids.productId = (
+    await admin({ method: 'POST', url: '/api/v1/ledger/products', payload: walkProduct('0143-9508-01') })
+  ).json().id;
+  samples['POST /api/v1/ledger/receipts']!.payload = {
+    ...walkReceipt,
+    locationId: ids.locationId,
+    productId: ids.productId,
+  };
+  ids.entryId = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/ledger/receipts',
+      payload: {
+        ...walkReceipt,
+        id: crypto.randomUUID(),
+        locationId: ids.locationId,
+        productId: ids.productId,
+      },
+    })
+  ).json().id;
+  ids.lotId = (await admin({ method: 'GET', url: `/api/v1/ledger/entries/${ids.entryId}` })).json().lot.id;
+  const witness = await createStaffUser(database.db, home.id, ['nurse']);
+  for (const key of ['wastes', 'transfers', 'losses', 'adjustments'])
+    (samples[`POST /api/v1/ledger/${key}`]!.payload as Record<string, unknown>).lotId = ids.lotId;
+  (samples['POST /api/v1/ledger/wastes']!.payload as { witness: { username: string } }).witness.username =
+    witness.email;
+  const adjusted = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/ledger/adjustments',
+      payload: {
+        id: crypto.randomUUID(),
+        lotId: ids.lotId,
+        quantity: 1,
+        reason: 'Walking every route',
+        password: testPassword,
+      },
+    })
+  ).json().id;
+  (samples['POST /api/v1/ledger/corrections']!.payload as Record<string, unknown>).reversesId = adjusted;
 });
 afterAll(async () => {
   await app?.close();
@@ -219,6 +264,29 @@ const walkPlan = {
   weightKg: 70,
   startingDose: { value: 0.5, unit: 'mg/kg' },
   maximumDose: { value: 1, unit: 'mg/kg' },
+};
+
+const walkLocation = {
+  name: 'Walk clinic',
+  address: '1 Walk Street, Springfield',
+  deaRegistration: 'AW1234563',
+};
+const walkProduct = (ndc: string) => ({
+  product: 'ketamine-racemic',
+  name: 'Ketamine HCl injection 10 mg/mL',
+  ndc,
+  form: 'vial',
+  concentrationMgPerUnit: 10,
+  containerSize: 10,
+});
+const walkReceipt = {
+  id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+  lotNumber: 'WALK-1',
+  expiresOn: '2027-12-31',
+  containers: 10,
+  supplier: { name: 'Walk Pharma', address: '2 Supply Road, Springfield', deaNumber: 'RW7654321' },
+  invoiceNumber: 'INV-WALK-1',
+  receivedAt: '2026-05-01T09:00:00Z',
 };
 
 /** A valid request for each route (its body and query), keyed by "METHOD /url-pattern". */
@@ -423,6 +491,68 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/invitations/:token': {},
   'POST /api/v1/invitations/accept': { payload: { token: 'B'.repeat(43), password: 'walking every route' } },
   'GET /api/v1/mail/outbox': {},
+  // Ledger: lot, witness and reversed entry are filled in beforeAll.
+  'GET /api/v1/ledger/locations': {},
+  'POST /api/v1/ledger/locations': {
+    payload: { name: 'Walk annex', address: '3 Walk Street, Springfield', deaRegistration: 'AW7654321' },
+  },
+  'PATCH /api/v1/ledger/locations/:locationId': { payload: { name: 'Walk clinic, main floor' } },
+  'GET /api/v1/ledger/products': {},
+  'POST /api/v1/ledger/products': { payload: walkProduct('0143-9508-10') },
+  'GET /api/v1/ledger/lots': { query: { includeEmpty: 'true' } },
+  'GET /api/v1/ledger/lots/dispensable': { query: { product: 'ketamine-racemic', route: 'im' } },
+  'GET /api/v1/ledger/lots/:lotId': {},
+  'GET /api/v1/ledger/balances': {},
+  'GET /api/v1/ledger/entries': { query: { limit: '5' } },
+  'GET /api/v1/ledger/entries/:entryId': {},
+  'POST /api/v1/ledger/receipts': {},
+  'POST /api/v1/ledger/wastes': {
+    payload: {
+      id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+      quantity: 0.5,
+      witness: { username: '', password: testPassword },
+      reason: 'Remainder of a vial after a dose',
+    },
+  },
+  'POST /api/v1/ledger/transfers': {
+    payload: {
+      id: '3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f',
+      quantity: 10,
+      containers: 1,
+      recipient: { name: 'Walk Returns', address: '4 Return Lane, Springfield', deaNumber: 'RW1111119' },
+      reason: 'Expired stock returned',
+      occurredAt: '2026-05-01T09:30:00Z',
+    },
+  },
+  'POST /api/v1/ledger/losses': {
+    payload: {
+      id: '4d5e6f7a-8b9c-4d0e-9f2a-3b4c5d6e7f8a',
+      quantity: 1,
+      report: {
+        kind: 'loss',
+        discoveredAt: '2026-05-01T09:45:00Z',
+        circumstances: 'A vial broke while stocking the cabinet',
+        significant: false,
+      },
+    },
+  },
+  'GET /api/v1/ledger/losses/open': {},
+  'POST /api/v1/ledger/adjustments': {
+    payload: {
+      id: '5e6f7a8b-9c0d-4e1f-8a3b-4c5d6e7f8a9b',
+      quantity: -0.2,
+      reason: 'Count found 0.2 mL less',
+      password: testPassword,
+    },
+  },
+  'POST /api/v1/ledger/corrections': {
+    payload: {
+      id: '6f7a8b9c-0d1e-4f2a-9b4c-5d6e7f8a9b0c',
+      reversesId: '',
+      reason: 'Adjusted the wrong lot',
+      password: testPassword,
+    },
+  },
   // Psychotherapy notes: the first author saves it (201); another author's save with the same id is a 409.
   'POST /api/v1/psychotherapy-notes': {
     payload: { id: '9d4c1b2a-5e6f-4a7b-8c9d-0e1f2a3b4c5d', patientId: '__patient__', body: 'Walking every route' },

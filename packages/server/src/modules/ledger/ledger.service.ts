@@ -554,6 +554,12 @@ function assertQuantityFits(locked: LockedLot, change: number, path = 'quantity'
     );
 }
 
+/** An entry written by a request, and whether this request wrote it (false: a retry found the first). */
+export interface Recorded {
+  entry: EntryView;
+  created: boolean;
+}
+
 type EntryValues = Omit<
   typeof ledgerEntry.$inferInsert,
   | 'clinicId'
@@ -566,7 +572,7 @@ type EntryValues = Omit<
   | 'balanceAfter'
 >;
 
-async function insertEntry(ctx: ServiceContext, locked: LockedLot, values: EntryValues): Promise<EntryView> {
+async function insertEntry(ctx: ServiceContext, locked: LockedLot, values: EntryValues): Promise<Recorded> {
   try {
     await ctx.tx.insert(ledgerEntry).values({
       ...values,
@@ -596,7 +602,7 @@ async function insertEntry(ctx: ServiceContext, locked: LockedLot, values: Entry
     patientId: values.patientId ?? null,
     detail: { lotId: locked.lot.id, quantity: round3(values.quantity), unit: locked.product.unit },
   });
-  return entry!;
+  return { entry: entry!, created: true };
 }
 
 async function assertNotExpired(ctx: ServiceContext, locked: LockedLot, at: Date): Promise<void> {
@@ -682,7 +688,7 @@ export async function drawForAdministration(ctx: ServiceContext, input: DrawInpu
   const locked = await lockLot(ctx, input.lotId);
   await assertNotExpired(ctx, locked, occurredAt);
   assertQuantityFits(locked, -input.quantity);
-  const entry = await insertEntry(ctx, locked, {
+  const { entry } = await insertEntry(ctx, locked, {
     id: randomUUID(),
     kind: 'administration',
     quantity: -input.quantity,
@@ -712,10 +718,10 @@ function drawOf(entry: EntryView): Draw {
 }
 
 /** Containers received from a supplier; the lot is created at its first receipt. */
-export async function recordReceipt(ctx: ServiceContext, input: ReceiptInput): Promise<EntryView> {
+export async function recordReceipt(ctx: ServiceContext, input: ReceiptInput): Promise<Recorded> {
   const fingerprint = fingerprintOf({ kind: 'receipt', ...input });
   const replay = await replayOf(ctx, input.id, fingerprint);
-  if (replay) return replay;
+  if (replay) return { entry: replay, created: false };
   const receivedAt = new Date(input.receivedAt);
   assertNotFuture(ctx, receivedAt, 'receivedAt');
   const [location] = await ctx.tx
@@ -885,7 +891,7 @@ export interface RecordWasteInput {
  * member of the clinic who may record controlled substances, and re-enters their password. Idempotent by
  * the client id (the password is not part of what is compared).
  */
-export async function recordWaste(ctx: ServiceContext, input: RecordWasteInput): Promise<EntryView> {
+export async function recordWaste(ctx: ServiceContext, input: RecordWasteInput): Promise<Recorded> {
   const fingerprint = fingerprintOf({
     kind: 'waste',
     lotId: input.lotId,
@@ -897,7 +903,7 @@ export async function recordWaste(ctx: ServiceContext, input: RecordWasteInput):
     occurredAt: input.occurredAt ? new Date(input.occurredAt).toISOString() : null,
   });
   const replay = await replayOf(ctx, input.clientId, fingerprint);
-  if (replay) return replay;
+  if (replay) return { entry: replay, created: false };
   if (!(input.quantity > 0))
     throw new Invalid('A waste is a positive amount.', [{ path: 'quantity', message: 'Above zero.' }]);
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : ctx.clock.now();
@@ -948,10 +954,10 @@ export async function recordWaste(ctx: ServiceContext, input: RecordWasteInput):
 // Transfers, losses, adjustments, corrections -----------------------------------------------------------
 
 /** Stock returned to a reverse distributor (which completes DEA Form 41) or transferred to a registrant. */
-export async function recordTransfer(ctx: ServiceContext, input: TransferInput): Promise<EntryView> {
+export async function recordTransfer(ctx: ServiceContext, input: TransferInput): Promise<Recorded> {
   const fingerprint = fingerprintOf({ kind: 'transfer', ...input });
   const replay = await replayOf(ctx, input.id, fingerprint);
-  if (replay) return replay;
+  if (replay) return { entry: replay, created: false };
   const occurredAt = new Date(input.occurredAt);
   assertNotFuture(ctx, occurredAt, 'occurredAt');
   const locked = await lockLot(ctx, input.lotId);
@@ -979,10 +985,10 @@ export const form106DueDays = 45;
  * written notice to the DEA Field Division is due within one business day), and the open reports are listed
  * with their Form 106 deadline (listOpenLosses).
  */
-export async function recordLoss(ctx: ServiceContext, input: LossInput): Promise<EntryView> {
+export async function recordLoss(ctx: ServiceContext, input: LossInput): Promise<Recorded> {
   const fingerprint = fingerprintOf({ kind: 'loss', ...input });
   const replay = await replayOf(ctx, input.id, fingerprint);
-  if (replay) return replay;
+  if (replay) return { entry: replay, created: false };
   const discoveredAt = new Date(input.report.discoveredAt);
   assertNotFuture(ctx, discoveredAt, 'report.discoveredAt');
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : discoveredAt;
@@ -1003,7 +1009,7 @@ export async function recordLoss(ctx: ServiceContext, input: LossInput): Promise
       ? new Date(input.report.form106SubmittedAt).toISOString()
       : null,
   };
-  const entry = await insertEntry(ctx, locked, {
+  const recorded = await insertEntry(ctx, locked, {
     id: input.id,
     kind: 'loss',
     quantity: -input.quantity,
@@ -1012,8 +1018,8 @@ export async function recordLoss(ctx: ServiceContext, input: LossInput): Promise
     reason: input.report.circumstances,
     requestFingerprint: fingerprint,
   });
-  await alertAdmins(ctx, entry, locked);
-  return entry;
+  await alertAdmins(ctx, recorded.entry, locked);
+  return recorded;
 }
 
 async function alertAdmins(ctx: ServiceContext, entry: EntryView, locked: LockedLot): Promise<void> {
@@ -1086,10 +1092,10 @@ export async function listOpenLosses(
 export async function recordAdjustment(
   ctx: ServiceContext,
   input: Omit<AdjustmentInput, 'password'>,
-): Promise<EntryView> {
+): Promise<Recorded> {
   const fingerprint = fingerprintOf({ kind: 'adjustment', ...input });
   const replay = await replayOf(ctx, input.id, fingerprint);
-  if (replay) return replay;
+  if (replay) return { entry: replay, created: false };
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : ctx.clock.now();
   assertNotFuture(ctx, occurredAt, 'occurredAt');
   const locked = await lockLot(ctx, input.lotId);
@@ -1115,10 +1121,10 @@ export async function recordAdjustment(
 export async function recordCorrection(
   ctx: ServiceContext,
   input: Omit<CorrectionInput, 'password'>,
-): Promise<EntryView> {
+): Promise<Recorded> {
   const fingerprint = fingerprintOf({ kind: 'correction', ...input });
   const replay = await replayOf(ctx, input.id, fingerprint);
-  if (replay) return replay;
+  if (replay) return { entry: replay, created: false };
   const original = await loadEntry(ctx, input.reversesId);
   if (!original) throw new NotFound('Ledger entry');
   if (original.kind === 'correction')
