@@ -1,0 +1,72 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiBase, request } from '../../api/client.ts';
+import type {
+  BoardView,
+  SessionAlert,
+  SessionObservation,
+  SessionObservationSubmission,
+  SessionView,
+  SessionVitalsReading,
+  SessionVitalsSubmission,
+} from './sessions.types.ts';
+
+/** The console's reads and its writes that are not queued (the queue is session-queue.ts). */
+
+export const sessionPath = (sessionId: string) => `${apiBase}/sessions/${encodeURIComponent(sessionId)}`;
+
+/** `['sessions', id]` is shared with the flow panels (flow.api.ts), which refresh `['sessions']` after a step. */
+export const sessionKeys = {
+  all: ['sessions'] as const,
+  board: ['sessions', 'board'] as const,
+  session: (sessionId: string) => ['sessions', sessionId] as const,
+};
+
+/** How often the board and a chair refresh: other devices record readings and alerts too. */
+const boardRefreshMs = 15_000;
+const chairRefreshMs = 20_000;
+
+export function useBoard() {
+  return useQuery({
+    queryKey: sessionKeys.board,
+    queryFn: ({ signal }) => request<BoardView>(`${apiBase}/sessions/board`, { signal }),
+    refetchInterval: boardRefreshMs,
+    // The board's job is to be current: a refetch on return to the tab is not noise here.
+    refetchOnWindowFocus: true,
+    staleTime: 5_000,
+  });
+}
+
+export function useSessionView(sessionId: string) {
+  return useQuery({
+    queryKey: sessionKeys.session(sessionId),
+    queryFn: ({ signal }) => request<SessionView>(sessionPath(sessionId), { signal }),
+    refetchInterval: chairRefreshMs,
+    refetchOnWindowFocus: true,
+    staleTime: 5_000,
+    retry: false,
+  });
+}
+
+export function postSessionVitals(sessionId: string, body: SessionVitalsSubmission) {
+  return request<SessionVitalsReading>(`${sessionPath(sessionId)}/vitals`, { method: 'POST', body });
+}
+
+export function postSessionObservation(sessionId: string, body: SessionObservationSubmission) {
+  return request<SessionObservation>(`${sessionPath(sessionId)}/observations`, { method: 'POST', body });
+}
+
+/** Acknowledges an alert of the session with the action taken (required, it goes in the record). */
+export function useAcknowledgeSessionAlert(sessionId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ alertId, action }: { alertId: string; action: string }) =>
+      request<SessionAlert>(`${sessionPath(sessionId)}/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
+        method: 'POST',
+        body: { action },
+      }),
+    onSettled: async () => {
+      await queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+      await queryClient.invalidateQueries({ queryKey: ['alerts'] });
+    },
+  });
+}
