@@ -3,7 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiBase, request } from '../../../api/client.ts';
 import type { SessionView } from '../sessions.types.ts';
 import type { AdministrationSubmission, DispensableLot } from './administration-model.ts';
-import type { AdverseEventSubmission } from './adverse-event-model.ts';
+import type {
+  AdverseEventAmendment,
+  AdverseEventFields,
+  AdverseEventSubmission,
+} from './adverse-event-model.ts';
 import type { DischargeSubmission } from './discharge-model.ts';
 import type { PreDoseChecklistSubmission } from './pre-dose-model.ts';
 import type { NoteSubmission, PsychotherapyNoteView } from './psychotherapy-note-model.ts';
@@ -86,22 +90,24 @@ export interface DischargeReadinessView {
   minutesSinceDoseStart?: number | null;
 }
 
-export interface AdverseEventView {
+export interface AdverseEventVersionView extends AdverseEventFields {
   id: string;
-  /** The first record of the event; amendments share it. */
-  eventId?: string;
-  version?: number;
-  severity: AdverseEventSubmission['severity'];
-  description: string;
-  actionTaken: string;
-  outcome: AdverseEventSubmission['outcome'];
-  serious: boolean;
-  occurredAt: string;
-  recordedAt?: string;
-  recordedBy?: Person | null;
-  amendmentReason?: string | null;
-  amendsId?: string | null;
-  alertId?: string | null;
+  version: number;
+  amendmentReason: string | null;
+  recordedAt: string;
+  recordedBy: Person;
+}
+
+/** An adverse event with its versions (session-safety/adverse-events.schemas.ts `adverseEventView`). */
+export interface AdverseEventView {
+  seriesId: string;
+  sessionId: string;
+  patientId: string;
+  current: AdverseEventVersionView;
+  /** Every version, newest first. */
+  versions: AdverseEventVersionView[];
+  /** The follow-up alert of a serious event. */
+  alert: { id: string; status: 'open' | 'acknowledged'; severity: string } | null;
 }
 
 export interface DischargeInstructionsView {
@@ -274,13 +280,23 @@ export function useAdverseEvents(sessionId: string) {
 export function useRecordAdverseEvent(sessionId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ amends, ...body }: AdverseEventSubmission & { amends?: string }) =>
-      request<AdverseEventView>(
-        amends
-          ? `${sessionPath(sessionId)}/adverse-events/${encodeURIComponent(amends)}/amendments`
-          : `${sessionPath(sessionId)}/adverse-events`,
-        { method: 'POST', body },
-      ),
+    mutationFn: (body: AdverseEventSubmission) =>
+      request<AdverseEventView>(`${sessionPath(sessionId)}/adverse-events`, { method: 'POST', body }),
+    onSettled: async () => {
+      await queryClient.invalidateQueries({ queryKey: flowKeys.adverseEvents(sessionId) });
+      await queryClient.invalidateQueries({ queryKey: ['alerts'] });
+    },
+  });
+}
+
+export function useAmendAdverseEvent(sessionId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ seriesId, ...body }: AdverseEventAmendment & { seriesId: string }) =>
+      request<AdverseEventView>(`${apiBase}/adverse-events/${encodeURIComponent(seriesId)}/amendments`, {
+        method: 'POST',
+        body,
+      }),
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: flowKeys.adverseEvents(sessionId) });
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });
@@ -325,6 +341,6 @@ export function useDischargeInstructions(sessionId: string) {
   });
 }
 
-/** The printable page (HTML or PDF) of the instructions, opened in a new tab to print. */
-export const dischargeInstructionsPdfUrl = (sessionId: string) =>
-  `${sessionPath(sessionId)}/discharge-instructions.pdf`;
+/** The printable page of the instructions (the app's own page, opened in a new tab to print). */
+export const dischargeInstructionsPrintPath = (sessionId: string) =>
+  `/sessions/${encodeURIComponent(sessionId)}/discharge-instructions`;
