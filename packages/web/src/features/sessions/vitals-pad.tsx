@@ -1,0 +1,265 @@
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Group,
+  List,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { IconBackspace, IconMinus, IconPlus } from '@tabler/icons-react';
+import { useMemo, useRef, useState } from 'react';
+import { newId } from '../consent/new-id.ts';
+import { queueVitals } from './session-queue.ts';
+import type { SessionView } from './sessions.types.ts';
+import {
+  checkVitalsEntry,
+  classifyEntry,
+  emptyVitalsEntry,
+  lastValues,
+  levelColors,
+  levelLabels,
+  pressDigit,
+  stepValue,
+  type VitalsEntry,
+  type VitalsEntryField,
+  vitalsEntryFields,
+  vitalsFieldInfo,
+} from './vitals-entry-model.ts';
+
+/**
+ * The vitals pad at the chair: tap a measure, type it on the big number pad (it moves on by itself once the
+ * number is complete) or step it with −/+ from the last reading, see at once what it means against the
+ * clinic's thresholds, and record. The reading is queued first, so a dropped connection loses nothing; the
+ * pending list says what is still on its way.
+ */
+
+const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'backspace', '0', 'next'] as const;
+
+export function VitalsPad({ session, onRecorded }: { session: SessionView; onRecorded?: () => void }) {
+  const [entry, setEntry] = useState<VitalsEntry>(emptyVitalsEntry);
+  const [active, setActive] = useState<VitalsEntryField>('systolic');
+  const [errors, setErrors] = useState<Partial<Record<VitalsEntryField, string>>>({});
+  const [attemptId, setAttemptId] = useState(newId);
+  const [lastSaved, setLastSaved] = useState<{ level: string | null; reasons: string[] } | null>(null);
+  const inputs = useRef<Partial<Record<VitalsEntryField, HTMLInputElement | null>>>({});
+  const previous = useMemo(() => lastValues(session.vitals), [session.vitals]);
+  const options = { baseline: session.baselineVitals ?? null, thresholds: session.thresholds ?? null };
+  const live = classifyEntry(entry, options);
+
+  const focus = (field: VitalsEntryField) => {
+    setActive(field);
+    inputs.current[field]?.focus({ preventScroll: true });
+  };
+  const nextField = (field: VitalsEntryField) => {
+    const index = vitalsEntryFields.indexOf(field);
+    return vitalsEntryFields[index + 1] ?? null;
+  };
+
+  const press = (key: (typeof keys)[number]) => {
+    if (key === 'next') {
+      const next = nextField(active);
+      if (next) focus(next);
+      return;
+    }
+    const result = pressDigit(entry, active, key);
+    setEntry(result.entry);
+    setErrors((e) => ({ ...e, [active]: undefined }));
+    if (result.advance) {
+      const next = nextField(active);
+      if (next) focus(next);
+    }
+  };
+
+  const record = () => {
+    const {
+      submission,
+      errors: found,
+      classification,
+    } = checkVitalsEntry(entry, attemptId, new Date(), options);
+    setErrors(found);
+    if (!submission) {
+      const first = vitalsEntryFields.find((f) => found[f]);
+      if (first) focus(first);
+      return;
+    }
+    queueVitals(session.id, submission);
+    setLastSaved(classification ? { level: classification.level, reasons: classification.reasons } : null);
+    setEntry(emptyVitalsEntry);
+    setAttemptId(newId());
+    focus('systolic');
+    onRecorded?.();
+  };
+
+  return (
+    <Paper withBorder radius="md" p="md" component="section" aria-labelledby="vitals-pad-heading">
+      <Stack gap="sm">
+        <Group justify="space-between" wrap="nowrap">
+          <Title order={2} size="h3" id="vitals-pad-heading">
+            Record vitals
+          </Title>
+          <Badge
+            size="xl"
+            variant="filled"
+            color={live ? levelColors[live.level] : 'gray'}
+            role="status"
+            aria-live="polite"
+            aria-label={
+              live ? `Classification: ${levelLabels[live.level]}` : 'Classification: nothing entered'
+            }
+          >
+            {live ? levelLabels[live.level] : '—'}
+          </Badge>
+        </Group>
+
+        <SimpleGrid cols={2} spacing="xs">
+          {vitalsEntryFields.map((field) => {
+            const info = vitalsFieldInfo[field];
+            const last = previous[field];
+            return (
+              <Paper
+                key={field}
+                withBorder
+                p="xs"
+                radius="md"
+                bg={active === field ? 'var(--mantine-color-blue-light)' : undefined}
+              >
+                <TextInput
+                  ref={(node) => {
+                    inputs.current[field] = node;
+                  }}
+                  label={`${info.label} (${info.unit})`}
+                  description={last !== undefined ? `Last ${last}` : 'No earlier reading'}
+                  // The pad below is the keyboard on a tablet; a hardware keyboard still types.
+                  inputMode="none"
+                  autoComplete="off"
+                  size="xl"
+                  value={entry[field]}
+                  error={errors[field]}
+                  onFocus={() => setActive(field)}
+                  onChange={(event) => {
+                    const digits = event.currentTarget.value.replace(/[^0-9]/g, '').slice(0, 3);
+                    setEntry({ ...entry, [field]: digits });
+                    setErrors((e) => ({ ...e, [field]: undefined }));
+                  }}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter') {
+                      event.preventDefault();
+                      record();
+                    }
+                  }}
+                  styles={{ input: { fontSize: 32, fontWeight: 700, textAlign: 'center' } }}
+                />
+                <Group grow gap="xs" mt={6}>
+                  <ActionIcon
+                    size={48}
+                    variant="default"
+                    aria-label={`${info.label} down 1`}
+                    onClick={() => {
+                      setEntry(stepValue(entry, field, -1, last));
+                      setActive(field);
+                    }}
+                  >
+                    <IconMinus size={22} aria-hidden />
+                  </ActionIcon>
+                  <ActionIcon
+                    size={48}
+                    variant="default"
+                    aria-label={`${info.label} up 1`}
+                    onClick={() => {
+                      setEntry(stepValue(entry, field, 1, last));
+                      setActive(field);
+                    }}
+                  >
+                    <IconPlus size={22} aria-hidden />
+                  </ActionIcon>
+                </Group>
+              </Paper>
+            );
+          })}
+        </SimpleGrid>
+
+        <SimpleGrid cols={3} spacing={6} role="group" aria-label="Number pad">
+          {keys.map((key) => (
+            <UnstyledButton
+              key={key}
+              onClick={() => press(key)}
+              aria-label={
+                key === 'backspace' ? 'Delete last digit' : key === 'next' ? 'Next measure' : `Digit ${key}`
+              }
+              style={{
+                minHeight: 56,
+                borderRadius: 8,
+                border: '1px solid var(--mantine-color-default-border)',
+                background: 'var(--mantine-color-default)',
+                fontSize: 26,
+                fontWeight: 600,
+                textAlign: 'center',
+              }}
+            >
+              {key === 'backspace' ? (
+                <IconBackspace size={26} aria-hidden />
+              ) : key === 'next' ? (
+                <Text fw={600}>Next</Text>
+              ) : (
+                key
+              )}
+            </UnstyledButton>
+          ))}
+        </SimpleGrid>
+
+        {live && live.reasons.length > 0 && (
+          <Alert color={levelColors[live.level]} variant="light" p="xs" aria-label="Why">
+            <List size="sm">
+              {live.reasons.map((reason) => (
+                <List.Item key={reason}>{reason}</List.Item>
+              ))}
+            </List>
+          </Alert>
+        )}
+
+        <Group grow>
+          <Button size="xl" onClick={record}>
+            Record reading
+          </Button>
+          <Button
+            size="xl"
+            variant="default"
+            onClick={() => {
+              setEntry(emptyVitalsEntry);
+              setErrors({});
+              focus('systolic');
+            }}
+          >
+            Clear
+          </Button>
+        </Group>
+
+        {lastSaved && (
+          <Alert
+            color={lastSaved.level ? levelColors[lastSaved.level as keyof typeof levelColors] : 'gray'}
+            role="status"
+            title={
+              lastSaved.level === 'critical'
+                ? 'Critical reading recorded: act now and acknowledge the alert'
+                : lastSaved.level === 'warning'
+                  ? 'Warning reading recorded: acknowledge the alert'
+                  : 'Reading recorded'
+            }
+            withCloseButton
+            closeButtonLabel="Dismiss"
+            onClose={() => setLastSaved(null)}
+          >
+            {lastSaved.reasons.length > 0 ? lastSaved.reasons.join('; ') : 'Within the clinic’s thresholds.'}
+          </Alert>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
