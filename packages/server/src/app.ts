@@ -30,6 +30,7 @@ import { planRoutes } from './modules/plans/plans.routes.ts';
 import { preparationRoutes } from './modules/preparation/preparation.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
+import { adverseEventRoutes } from './modules/session-safety/adverse-events.routes.ts';
 import { psychotherapyNoteRoutes } from './modules/session-safety/psychotherapy-notes.routes.ts';
 import securityPlugin from './security/plugin.ts';
 
@@ -207,6 +208,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   alertsRoutes(app, deps);
   consentRoutes(app, deps);
   psychotherapyNoteRoutes(app, deps);
+  adverseEventRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

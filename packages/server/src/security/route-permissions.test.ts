@@ -5,6 +5,7 @@ import { type Role, roles } from '../context.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { appointment, invitation } from '../db/schema/index.ts';
 import { demoIntakeAnswers } from '../modules/intake/intake.demo.ts';
+import { createDosingSession } from '../modules/session-safety/session.fixture.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import {
   as,
@@ -238,11 +239,42 @@ beforeAll(async () => {
     })
   ).json().id;
   (samples['POST /api/v1/ledger/corrections']!.payload as Record<string, unknown>).reversesId = adjusted;
+  // Session safety: an esketamine session of the walked patient (discharged), unless the sessions setup made
+  // one, and an adverse event of it for the amendment sample.
+  ids.sessionId ??= (
+    await createDosingSession(database.db, {
+      clinicId: home.id,
+      patientId: patient.id,
+      staffId: ids.userId,
+      dosingStartedAt: '2026-04-30T14:00:00Z',
+      dischargedAfterMinutes: 125,
+    })
+  ).id;
+  ids.seriesId = (
+    await as(
+      app,
+      staff.home.nurse!,
+    )({
+      method: 'POST',
+      url: `/api/v1/sessions/${ids.sessionId}/adverse-events`,
+      payload: { id: crypto.randomUUID(), ...walkAdverseEvent },
+    })
+  ).json().seriesId;
 });
 afterAll(async () => {
   await app?.close();
   await database?.close();
 });
+
+const walkAdverseEvent = {
+  category: 'sedation',
+  severity: 'mild',
+  serious: false,
+  description: 'Drowsy, responded to voice',
+  actionTaken: 'Observed more often',
+  outcome: 'resolved',
+  onsetAt: '2026-04-30T14:30:00Z',
+};
 
 const walkConsentBody = 'I, {{patientName}}, agree to be walked through every route of {{clinicName}}.';
 
@@ -491,6 +523,30 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/invitations/:token': {},
   'POST /api/v1/invitations/accept': { payload: { token: 'B'.repeat(43), password: 'walking every route' } },
   'GET /api/v1/mail/outbox': {},
+  // Psychotherapy notes: the first author saves it (201); another author's save with the same id is a 409.
+  'POST /api/v1/psychotherapy-notes': {
+    payload: {
+      id: '9d4c1b2a-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      patientId: '__patient__',
+      body: 'Walking every route',
+    },
+  },
+  'GET /api/v1/psychotherapy-notes': { query: { patientId: '__patient__' } },
+  // Adverse events: fixed ids, so the first caller records (201) and the later ones replay (200).
+  'POST /api/v1/sessions/:sessionId/adverse-events': {
+    payload: { id: '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e', ...walkAdverseEvent },
+  },
+  'POST /api/v1/sessions/:sessionId/adverse-events/:seriesId/amendments': {
+    payload: {
+      id: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+      expectedVersion: 1,
+      reason: 'Walking every route',
+      ...walkAdverseEvent,
+      outcome: 'recovering',
+    },
+  },
+  'GET /api/v1/sessions/:sessionId/adverse-events': {},
+  'GET /api/v1/patients/:patientId/adverse-events': {},
   // Ledger: lot, witness and reversed entry are filled in beforeAll.
   'GET /api/v1/ledger/locations': {},
   'POST /api/v1/ledger/locations': {
@@ -553,11 +609,6 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
       password: testPassword,
     },
   },
-  // Psychotherapy notes: the first author saves it (201); another author's save with the same id is a 409.
-  'POST /api/v1/psychotherapy-notes': {
-    payload: { id: '9d4c1b2a-5e6f-4a7b-8c9d-0e1f2a3b4c5d', patientId: '__patient__', body: 'Walking every route' },
-  },
-  'GET /api/v1/psychotherapy-notes': { query: { patientId: '__patient__' } },
 };
 
 function fill(url: string): string {
