@@ -17,10 +17,12 @@ import { TreatmentPlanPage } from '../features/plans/treatment-plan-page.tsx';
 import { PortalHome } from '../features/portal/portal-home.tsx';
 import { PortalShell } from '../features/portal/portal-shell.tsx';
 import { PreparationPage } from '../features/preparation/preparation-page.tsx';
+import { RemsPage } from '../features/rems/rems-page.tsx';
 import { CourseBookingPage } from '../features/scheduling/course-booking-page.tsx';
 import { PortalAppointmentsPage } from '../features/scheduling/portal-appointments.tsx';
 import { SchedulePage } from '../features/scheduling/schedule-page.tsx';
 import { ScreeningPage } from '../features/screening/screening-page.tsx';
+import { DischargeInstructionsPage } from '../features/sessions/flow/discharge-instructions-page.tsx';
 import { DemoBanner } from './demo-banner.tsx';
 import { RequireSession, SessionEndedListener } from './session-guard.tsx';
 import { StaffShell, staffNavigation } from './staff-shell.tsx';
@@ -185,7 +187,24 @@ export function AppRoutes() {
                 </RequirePermission>
               }
             />
+            <Route
+              path="/rems"
+              element={
+                <RequirePermission permission="rems.read">
+                  <RemsPage />
+                </RequirePermission>
+              }
+            />
           </Route>
+          {/* Printable, in a tab of its own: no navigation around the instructions. */}
+          <Route
+            path="/sessions/:sessionId/discharge-instructions"
+            element={
+              <RequirePermission permission="session.read">
+                <DischargeInstructionsPage />
+              </RequirePermission>
+            }
+          />
         </Route>
         <Route element={<RequireSession kind="patient" />}>
           <Route element={<PortalShell />}>

@@ -4,6 +4,7 @@ import {
   IconAlertTriangle,
   IconCalendarEvent,
   IconFileCertificate,
+  IconFileCheck,
   IconLogout,
   IconMail,
   IconShieldSearch,
@@ -43,6 +44,12 @@ export const staffNavigation: NavigationEntry[] = [
     icon: <IconAlertTriangle size={18} aria-hidden />,
     anyOf: ['alerts.read'],
     badge: <OpenAlertsCount />,
+  },
+  {
+    to: '/rems',
+    label: 'SPRAVATO REMS',
+    icon: <IconFileCheck size={18} aria-hidden />,
+    anyOf: ['rems.read'],
   },
   {
     to: '/audit',

@@ -554,7 +554,7 @@ export function AdministrationPanel({ session }: { session: SessionView }) {
       {canDose && order && (session.state !== 'monitoring' || order.remainingMg > 0) && (
         <DoseForm key={given} session={flow} order={order} lots={lots} />
       )}
-      {session.state === 'dosing' && can('session.administer') && allowed.includes('start-monitoring') && (
+      {session.state === 'dosing' && can('session.monitor') && allowed.includes('start-monitoring') && (
         <Stack gap="xs">
           <StepProblem error={startMonitoring.error} title="Monitoring not started" />
           <Group>

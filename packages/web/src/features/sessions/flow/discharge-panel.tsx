@@ -15,6 +15,7 @@ import {
   type DischargeRecordView,
   dischargeInstructionsPrintPath,
   useDischarge,
+  useDischargeReadiness,
 } from './flow.api.ts';
 import { FlowPanel, fieldErrors, SignaturePassword, StepProblem, touch, useClinicTime } from './flow-ui.tsx';
 
@@ -78,6 +79,11 @@ export function DischargePanel({ session }: { session: SessionView }) {
   const set = <K extends keyof DischargeFormValues>(key: K, value: DischargeFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
   const errors = fieldErrors(local, discharge.error);
+  const live = useDischargeReadiness(
+    session.id,
+    values.escortPresent,
+    session.state === 'monitoring' && !flow.discharge,
+  );
 
   if (flow.discharge) {
     return (
@@ -98,11 +104,12 @@ export function DischargePanel({ session }: { session: SessionView }) {
     );
   }
 
-  const readiness = flow.dischargeReadiness ?? { ready: false, unmet: ['Readiness not yet assessed.'] };
+  const readiness = live.data ??
+    flow.dischargeReadiness ?? { ready: false, unmet: ['Readiness not yet assessed.'] };
   const canOverride = can('session.override');
   const path = dischargePath(readiness, canOverride);
   const mayDischarge = can('session.discharge');
-  const observed = flow.dischargeReadiness?.minutesSinceDoseStart;
+  const observed = readiness.minutesSinceDoseStart;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

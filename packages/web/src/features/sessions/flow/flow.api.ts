@@ -257,14 +257,19 @@ export function useRecordWaste() {
   });
 }
 
-export function useDischargeReadiness(sessionId: string, enabled: boolean) {
+/** dischargeReadiness now, with the escort as the nurse says (the session view's copy assumes none). */
+export function useDischargeReadiness(sessionId: string, escortPresent: boolean, enabled: boolean) {
   return useQuery({
-    queryKey: flowKeys.readiness(sessionId),
+    queryKey: [...flowKeys.readiness(sessionId), escortPresent] as const,
     enabled,
     queryFn: ({ signal }) =>
-      request<DischargeReadinessView>(`${sessionPath(sessionId)}/discharge-readiness`, { signal }),
+      request<DischargeReadinessView>(`${sessionPath(sessionId)}/discharge-readiness`, {
+        query: { escortPresent },
+        signal,
+      }),
     retry: false,
     refetchInterval: 30_000,
+    placeholderData: (previous) => previous,
   });
 }
 
@@ -293,10 +298,13 @@ export function useAmendAdverseEvent(sessionId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ seriesId, ...body }: AdverseEventAmendment & { seriesId: string }) =>
-      request<AdverseEventView>(`${apiBase}/adverse-events/${encodeURIComponent(seriesId)}/amendments`, {
-        method: 'POST',
-        body,
-      }),
+      request<AdverseEventView>(
+        `${sessionPath(sessionId)}/adverse-events/${encodeURIComponent(seriesId)}/amendments`,
+        {
+          method: 'POST',
+          body,
+        },
+      ),
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: flowKeys.adverseEvents(sessionId) });
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });

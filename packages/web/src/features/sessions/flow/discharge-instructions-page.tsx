@@ -1,0 +1,43 @@
+import { Alert, Button, Container, Group, Loader, Stack } from '@mantine/core';
+import { IconPrinter } from '@tabler/icons-react';
+import { useParams } from 'react-router';
+import { problemMessage } from '../../../api/client.ts';
+import { useDocumentTitle } from '../../../app/use-document-title.ts';
+import { DischargeInstructionsContent } from './discharge-instructions-view.tsx';
+import { useDischargeInstructions } from './flow.api.ts';
+
+const printStyles = '@media print { .kapstone-no-print { display: none !important; } }';
+
+/**
+ * The printable discharge instructions of one session, opened from the discharge panel in a tab of its own
+ * (no navigation around it), to print and hand to the patient and the escort.
+ */
+export function DischargeInstructionsPage() {
+  useDocumentTitle('Discharge instructions');
+  const { sessionId = '' } = useParams();
+  const instructions = useDischargeInstructions(sessionId);
+  return (
+    <Container size="sm" py="xl" component="main" id="main-content">
+      <style>{printStyles}</style>
+      <Stack gap="lg">
+        <Group className="kapstone-no-print">
+          <Button
+            size="lg"
+            leftSection={<IconPrinter size={20} aria-hidden />}
+            onClick={() => window.print()}
+            disabled={!instructions.data}
+          >
+            Print
+          </Button>
+        </Group>
+        {instructions.isPending && <Loader aria-label="Loading the instructions" />}
+        {instructions.isError && (
+          <Alert color="red" role="alert" title="The instructions could not be loaded">
+            {problemMessage(instructions.error)}
+          </Alert>
+        )}
+        {instructions.data && <DischargeInstructionsContent instructions={instructions.data} />}
+      </Stack>
+    </Container>
+  );
+}

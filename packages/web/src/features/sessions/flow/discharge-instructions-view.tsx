@@ -1,0 +1,34 @@
+import { List, Stack, Text, Title } from '@mantine/core';
+import type { DischargeInstructionsView } from './flow.api.ts';
+
+/** The patient's discharge instructions as the server words them (@kapstone/clinical dischargeInstructions). */
+export function DischargeInstructionsContent({
+  instructions,
+  headingOrder = 1,
+}: {
+  instructions: DischargeInstructionsView;
+  headingOrder?: 1 | 2;
+}) {
+  return (
+    <Stack gap="md" component="article" aria-labelledby="discharge-instructions-title">
+      <Title order={headingOrder} size="h2" id="discharge-instructions-title">
+        {instructions.title}
+      </Title>
+      {instructions.sections.map((section) => (
+        <Stack key={section.id} gap={4} component="section" aria-labelledby={`instructions-${section.id}`}>
+          <Title order={(headingOrder + 1) as 2 | 3} size="h3" id={`instructions-${section.id}`}>
+            {section.heading}
+          </Title>
+          <List spacing={6} size="lg">
+            {section.lines.map((line) => (
+              <List.Item key={line}>{line}</List.Item>
+            ))}
+          </List>
+        </Stack>
+      ))}
+      <Text size="sm" c="dimmed">
+        Keep this page. It repeats what your care team told you before you left.
+      </Text>
+    </Stack>
+  );
+}
