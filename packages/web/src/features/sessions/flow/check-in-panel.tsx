@@ -1,5 +1,6 @@
 import { Alert, Button, Group, List, Stack, Text, TextInput } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { usePermissions } from '../../auth/auth.api.ts';
 import { clientId } from '../../plans/client-id.ts';
@@ -29,7 +30,7 @@ function Fact({ ok, children }: { ok: boolean; children: React.ReactNode }) {
 }
 
 /** The escort who takes the patient home, recorded at the desk when the pre-check-in did not. */
-function RideHomeForm({ appointmentId }: { appointmentId: string }) {
+function RideHomeForm({ appointmentId, onSaved }: { appointmentId: string; onSaved: () => void }) {
   const confirm = useConfirmRideHome(appointmentId);
   const [escortName, setEscortName] = useState('');
   const [escortPhone, setEscortPhone] = useState('');
@@ -37,13 +38,10 @@ function RideHomeForm({ appointmentId }: { appointmentId: string }) {
   const errors = fieldErrors({}, confirm.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    confirm.mutate({
-      clientId: clientId(),
-      status: 'confirmed',
-      escortName,
-      escortPhone,
-      escortRelationship,
-    });
+    confirm.mutate(
+      { clientId: clientId(), status: 'confirmed', escortName, escortPhone, escortRelationship },
+      { onSuccess: onSaved },
+    );
   };
   return (
     <form onSubmit={submit} noValidate aria-label="Confirm ride home">
@@ -95,12 +93,16 @@ export function CheckInPanel({ session }: { session: SessionView }) {
   const flow = asFlow(session);
   const can = usePermissions();
   const time = useClinicTime();
-  const preCheckIn = usePreCheckIn(session.appointment.id);
+  const preCheckIn = usePreCheckIn(can('schedule.read') ? session.appointment.id : null);
   const acknowledge = useAcknowledgeOnBehalf(session.appointment.id);
   const checkIn = useCheckIn(session.id);
+  const queryClient = useQueryClient();
+  // The session view carries the same facts; it refreshes after a ride home or acknowledgement is recorded.
+  const refreshSession = () => queryClient.invalidateQueries({ queryKey: ['sessions'] });
   const ride = preCheckIn.data?.rideHome.find((r) => r.status === 'confirmed') ?? null;
-  const rideConfirmed = preCheckIn.data?.rideHomeConfirmed ?? false;
-  const noDriving = preCheckIn.data?.noDrivingAcknowledged ?? false;
+  const rideConfirmed = preCheckIn.data?.rideHomeConfirmed ?? flow.escort != null;
+  const noDriving = preCheckIn.data?.noDrivingAcknowledged ?? flow.noDrivingAcknowledged ?? false;
+  const escortName = ride?.escortName ?? flow.escort?.name ?? null;
   const canManage = can('schedule.manage') && session.state === 'scheduled';
   const canCheckIn = can('session.check-in') && session.state === 'scheduled';
   const arrived = session.state !== 'scheduled';
@@ -128,8 +130,8 @@ export function CheckInPanel({ session }: { session: SessionView }) {
       )}
       <List spacing="xs" size="lg" aria-label="Before the dose">
         <Fact ok={rideConfirmed}>
-          {rideConfirmed && ride
-            ? `Ride home: ${ride.escortName ?? 'escort'}${ride.escortRelationship ? ` (${ride.escortRelationship})` : ''}${ride.escortPhone ? `, ${ride.escortPhone}` : ''}`
+          {rideConfirmed
+            ? `Ride home: ${escortName ?? 'escort named'}${ride?.escortRelationship ? ` (${ride.escortRelationship})` : ''}${ride?.escortPhone ? `, ${ride.escortPhone}` : ''}`
             : 'Ride home not confirmed'}
         </Fact>
         <Fact ok={noDriving}>
@@ -138,7 +140,9 @@ export function CheckInPanel({ session }: { session: SessionView }) {
             : 'No-driving acknowledgement missing'}
         </Fact>
       </List>
-      {canManage && !rideConfirmed && <RideHomeForm appointmentId={session.appointment.id} />}
+      {canManage && !rideConfirmed && (
+        <RideHomeForm appointmentId={session.appointment.id} onSaved={refreshSession} />
+      )}
       {canManage && !noDriving && (
         <Stack gap="xs">
           <Text size="sm">{preCheckIn.data?.statement}</Text>
@@ -147,7 +151,7 @@ export function CheckInPanel({ session }: { session: SessionView }) {
               size={touch}
               variant="light"
               loading={acknowledge.isPending}
-              onClick={() => acknowledge.mutate()}
+              onClick={() => acknowledge.mutate(undefined, { onSuccess: refreshSession })}
             >
               Patient acknowledges no driving
             </Button>
