@@ -207,6 +207,48 @@ const badRequests: [string, () => InjectOptions, number][] = [
     }),
     400,
   ],
+  [
+    'ledger: tampered cursor',
+    () => ({ method: 'GET', url: '/api/v1/ledger/entries?cursor=bm90LWpzb24' }),
+    400,
+  ],
+  ['ledger: non-UUID lot id', () => ({ method: 'GET', url: '/api/v1/ledger/lots/lot-1' }), 400],
+  [
+    'ledger: unknown product',
+    () => ({ method: 'GET', url: '/api/v1/ledger/lots/dispensable?product=aspirin' }),
+    400,
+  ],
+  [
+    'ledger: negative waste and a witness without a password',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/ledger/wastes',
+      payload: {
+        id: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e',
+        lotId: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f',
+        quantity: -1,
+        witness: { username: 'someone@test.example' },
+        reason: 'x',
+      },
+    }),
+    400,
+  ],
+  [
+    'ledger: a quantity with four decimals',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/ledger/transfers',
+      payload: {
+        id: '9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a',
+        lotId: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f',
+        quantity: 1.0001,
+        recipient: { name: 'R', address: 'A', deaNumber: 'RR7654321' },
+        reason: 'Expired',
+        occurredAt: '2026-06-01T10:00:00Z',
+      },
+    }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];
