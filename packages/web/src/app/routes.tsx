@@ -23,6 +23,8 @@ import { PortalAppointmentsPage } from '../features/scheduling/portal-appointmen
 import { SchedulePage } from '../features/scheduling/schedule-page.tsx';
 import { ScreeningPage } from '../features/screening/screening-page.tsx';
 import { DischargeInstructionsPage } from '../features/sessions/flow/discharge-instructions-page.tsx';
+import { SessionBoardPage } from '../features/sessions/session-board-page.tsx';
+import { SessionPage } from '../features/sessions/session-page.tsx';
 import { DemoBanner } from './demo-banner.tsx';
 import { RequireSession, SessionEndedListener } from './session-guard.tsx';
 import { StaffShell, staffNavigation } from './staff-shell.tsx';
@@ -192,6 +194,22 @@ export function AppRoutes() {
               element={
                 <RequirePermission permission="rems.read">
                   <RemsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/sessions"
+              element={
+                <RequirePermission permission="session.read">
+                  <SessionBoardPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/sessions/:sessionId"
+              element={
+                <RequirePermission permission="session.read">
+                  <SessionPage />
                 </RequirePermission>
               }
             />

@@ -5,6 +5,7 @@ import {
   IconCalendarEvent,
   IconFileCertificate,
   IconFileCheck,
+  IconHeartbeat,
   IconLogout,
   IconMail,
   IconShieldSearch,
@@ -37,6 +38,12 @@ export const staffNavigation: NavigationEntry[] = [
     label: 'Schedule',
     icon: <IconCalendarEvent size={18} aria-hidden />,
     anyOf: ['schedule.read'],
+  },
+  {
+    to: '/sessions',
+    label: 'Dosing sessions',
+    icon: <IconHeartbeat size={18} aria-hidden />,
+    anyOf: ['session.read'],
   },
   {
     to: '/alerts',
