@@ -284,3 +284,42 @@ export const ledgerEntry = pgTable(
     check('ledger_entry_fingerprint', sql`${t.requestFingerprint} ~ '^[0-9a-f]{64}$'`),
   ],
 );
+
+export const lossFilingKinds = ['field-office-notice', 'form-106'] as const;
+export type LossFilingKind = (typeof lossFilingKinds)[number];
+
+/**
+ * What was filed for a theft or loss after it was recorded (21 CFR 1301.76(b)): the written notice to the DEA
+ * Field Division Office (within one business day of discovery) and the electronic DEA Form 106 (within 45
+ * days). The loss entry itself is never changed, so each filing is a row of its own, append-only; each kind is
+ * filed once per loss.
+ */
+export const ledgerLossFiling = pgTable(
+  'ledger_loss_filing',
+  {
+    id: uuid('id').notNull(),
+    clinicId: uuid('clinic_id').notNull(),
+    entryId: uuid('entry_id').notNull(),
+    kind: text('kind').$type<LossFilingKind>().notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+    /** The confirmation or reference number DEA gave, where there is one. */
+    reference: text('reference'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    recordedBy: uuid('recorded_by').notNull(),
+    recordedByName: text('recorded_by_name').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clinicId, t.id] }),
+    unique('ledger_loss_filing_id_key').on(t.id),
+    unique('ledger_loss_filing_once_key').on(t.clinicId, t.entryId, t.kind),
+    foreignKey({
+      columns: [t.clinicId, t.entryId],
+      foreignColumns: [ledgerEntry.clinicId, ledgerEntry.id],
+    }),
+    foreignKey({
+      columns: [t.clinicId, t.recordedBy],
+      foreignColumns: [userAccount.clinicId, userAccount.id],
+    }),
+    check('ledger_loss_filing_kind_check', sql`${t.kind} IN ('field-office-notice', 'form-106')`),
+  ],
+);
