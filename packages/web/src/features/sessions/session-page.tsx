@@ -21,7 +21,7 @@ import { SessionAlerts } from './session-alerts.tsx';
 import { dueToneColors, dueView, elapsedView } from './session-clock.ts';
 import { treatmentLabel } from './session-format.ts';
 import { onPendingWriteSent, pendingWrites, usePendingWrites } from './session-queue.ts';
-import { sessionKeys, useSessionView } from './sessions.api.ts';
+import { sessionKeys, sessionOfAnswer, useSessionView } from './sessions.api.ts';
 import { isFinished, type SessionView, sessionStateColors, sessionStateLabels } from './sessions.types.ts';
 import { useNow } from './use-now.ts';
 import { VitalsChart } from './vitals-chart.tsx';
@@ -38,8 +38,12 @@ export function useRefreshWhenSent() {
   const queryClient = useQueryClient();
   useEffect(
     () =>
-      onPendingWriteSent(() => {
-        void queryClient.invalidateQueries({ queryKey: sessionKeys.all });
+      onPendingWriteSent((write, result) => {
+        // The answer is the session as it now stands (with the server's classification and any alert).
+        const session = sessionOfAnswer(result, write.sessionId);
+        if (session) queryClient.setQueryData(sessionKeys.session(write.sessionId), session);
+        void queryClient.invalidateQueries({ queryKey: sessionKeys.board });
+        if (!session) void queryClient.invalidateQueries({ queryKey: sessionKeys.all });
       }),
     [queryClient],
   );

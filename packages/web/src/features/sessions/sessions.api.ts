@@ -2,11 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiBase, request } from '../../api/client.ts';
 import type {
   BoardView,
-  SessionAlert,
-  SessionObservation,
   SessionObservationSubmission,
   SessionView,
-  SessionVitalsReading,
   SessionVitalsSubmission,
 } from './sessions.types.ts';
 
@@ -47,12 +44,22 @@ export function useSessionView(sessionId: string) {
   });
 }
 
+/** Records a reading; the answer is the whole session (201 the first time, 200 for the same id again). */
 export function postSessionVitals(sessionId: string, body: SessionVitalsSubmission) {
-  return request<SessionVitalsReading>(`${sessionPath(sessionId)}/vitals`, { method: 'POST', body });
+  return request<SessionView>(`${sessionPath(sessionId)}/vitals`, { method: 'POST', body });
 }
 
 export function postSessionObservation(sessionId: string, body: SessionObservationSubmission) {
-  return request<SessionObservation>(`${sessionPath(sessionId)}/observations`, { method: 'POST', body });
+  return request<SessionView>(`${sessionPath(sessionId)}/observations`, { method: 'POST', body });
+}
+
+/** The session a write's answer carries, when it is one (the server answers writes with the session view). */
+export function sessionOfAnswer(result: unknown, sessionId: string): SessionView | null {
+  if (!result || typeof result !== 'object') return null;
+  const candidate = result as Partial<SessionView>;
+  return candidate.id === sessionId && Array.isArray(candidate.vitals) && typeof candidate.state === 'string'
+    ? (candidate as SessionView)
+    : null;
 }
 
 /** Acknowledges an alert of the session with the action taken (required, it goes in the record). */
@@ -60,10 +67,13 @@ export function useAcknowledgeSessionAlert(sessionId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ alertId, action }: { alertId: string; action: string }) =>
-      request<SessionAlert>(`${sessionPath(sessionId)}/alerts/${encodeURIComponent(alertId)}/acknowledge`, {
-        method: 'POST',
-        body: { action },
-      }),
+      request<SessionView>(
+        `${sessionPath(sessionId)}/alerts/${encodeURIComponent(alertId)}/acknowledgement`,
+        { method: 'POST', body: { action } },
+      ),
+    onSuccess: (session) => {
+      queryClient.setQueryData(sessionKeys.session(sessionId), session);
+    },
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: sessionKeys.all });
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });

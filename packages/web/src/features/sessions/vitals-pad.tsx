@@ -1,3 +1,4 @@
+import type { VitalsClassification } from '@kapstone/clinical';
 import {
   ActionIcon,
   Alert,
@@ -16,7 +17,7 @@ import {
 import { IconBackspace, IconMinus, IconPlus } from '@tabler/icons-react';
 import { useMemo, useRef, useState } from 'react';
 import { newId } from '../consent/new-id.ts';
-import { queueVitals } from './session-queue.ts';
+import { queueVitals, usePendingWrites } from './session-queue.ts';
 import type { SessionView } from './sessions.types.ts';
 import {
   checkVitalsEntry,
@@ -40,6 +41,61 @@ import {
  * pending list says what is still on its way.
  */
 
+interface Saved {
+  id: string;
+  /** What the pad computed before sending; the server's classification replaces it once recorded. */
+  provisional: VitalsClassification | null;
+}
+
+/**
+ * What became of the reading just entered: recorded (with the server's classification: the one in the
+ * record, which raised any alert), or kept on the tablet with the pad's own classification until it is sent.
+ */
+function SavedReading({
+  saved,
+  session,
+  queued,
+  onClose,
+}: {
+  saved: Saved;
+  session: SessionView;
+  /** Its state in the queue; null once it left the queue (sent). */
+  queued: 'pending' | 'rejected' | null;
+  onClose: () => void;
+}) {
+  const recorded = session.vitals.find((v) => v.id === saved.id);
+  const classification = recorded?.classification ?? saved.provisional;
+  const level = classification?.level ?? null;
+  const title = recorded
+    ? level === 'critical'
+      ? 'Critical reading recorded: act now, then acknowledge the alert'
+      : level === 'warning'
+        ? 'Warning reading recorded: acknowledge the alert'
+        : 'Reading recorded'
+    : queued === 'pending'
+      ? level === 'critical'
+        ? 'Critical reading, not yet sent: act now; the alert follows once it is sent'
+        : 'Reading kept on this tablet: it is sent when the connection returns'
+      : queued === 'rejected'
+        ? 'Reading not recorded: see the message above'
+        : 'Reading sent';
+  return (
+    <Alert
+      color={level ? levelColors[level] : 'gray'}
+      role="status"
+      title={title}
+      withCloseButton
+      closeButtonLabel="Dismiss"
+      onClose={onClose}
+      data-testid="last-reading-result"
+    >
+      {classification && classification.reasons.length > 0
+        ? classification.reasons.join('; ')
+        : 'Within the clinic’s thresholds.'}
+    </Alert>
+  );
+}
+
 const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'backspace', '0', 'next'] as const;
 
 export function VitalsPad({ session, onRecorded }: { session: SessionView; onRecorded?: () => void }) {
@@ -47,7 +103,8 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
   const [active, setActive] = useState<VitalsEntryField>('systolic');
   const [errors, setErrors] = useState<Partial<Record<VitalsEntryField, string>>>({});
   const [attemptId, setAttemptId] = useState(newId);
-  const [lastSaved, setLastSaved] = useState<{ level: string | null; reasons: string[] } | null>(null);
+  const [lastSaved, setLastSaved] = useState<Saved | null>(null);
+  const pending = usePendingWrites(session.id);
   const inputs = useRef<Partial<Record<VitalsEntryField, HTMLInputElement | null>>>({});
   const previous = useMemo(() => lastValues(session.vitals), [session.vitals]);
   const options = { baseline: session.baselineVitals ?? null, thresholds: session.thresholds ?? null };
@@ -90,7 +147,7 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
       return;
     }
     queueVitals(session.id, submission);
-    setLastSaved(classification ? { level: classification.level, reasons: classification.reasons } : null);
+    setLastSaved({ id: submission.id, provisional: classification });
     setEntry(emptyVitalsEntry);
     setAttemptId(newId());
     focus('systolic');
@@ -242,22 +299,12 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
         </Group>
 
         {lastSaved && (
-          <Alert
-            color={lastSaved.level ? levelColors[lastSaved.level as keyof typeof levelColors] : 'gray'}
-            role="status"
-            title={
-              lastSaved.level === 'critical'
-                ? 'Critical reading recorded: act now and acknowledge the alert'
-                : lastSaved.level === 'warning'
-                  ? 'Warning reading recorded: acknowledge the alert'
-                  : 'Reading recorded'
-            }
-            withCloseButton
-            closeButtonLabel="Dismiss"
+          <SavedReading
+            saved={lastSaved}
+            session={session}
+            queued={pending.find((w) => w.id === lastSaved.id)?.status ?? null}
             onClose={() => setLastSaved(null)}
-          >
-            {lastSaved.reasons.length > 0 ? lastSaved.reasons.join('; ') : 'Within the clinic’s thresholds.'}
-          </Alert>
+          />
         )}
       </Stack>
     </Paper>
