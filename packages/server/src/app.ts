@@ -22,6 +22,7 @@ import { eligibilityRoutes } from './modules/eligibility/eligibility.routes.ts';
 import { intakeRoutes } from './modules/intake/intake.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { ledgerReportRoutes } from './modules/ledger/ledger-reports.routes.ts';
 import { mailRoutes } from './modules/mail/mail.routes.ts';
 import { measuresRoutes } from './modules/measures/measures.routes.ts';
 import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
@@ -202,6 +203,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   planRoutes(app, deps);
   invitationRoutes(app, deps);
   ledgerRoutes(app, deps);
+  ledgerReportRoutes(app, deps);
   mailRoutes(app, deps);
   intakeRoutes(app, deps);
   measuresRoutes(app, deps);

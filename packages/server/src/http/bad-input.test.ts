@@ -249,6 +249,37 @@ const badRequests: [string, () => InjectOptions, number][] = [
     }),
     400,
   ],
+  [
+    'ledger reports: a count with a fractional container and a lot counted twice',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/ledger/counts',
+      payload: {
+        id: '0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b',
+        locationId: '1f2a3b4c-5d6e-4f7a-8b8c-9d0e1f2a3b4c',
+        kind: 'count',
+        takenAt: '2026-06-01T10:00:00Z',
+        lines: [
+          { lotId: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f', sealedContainers: 1.5 },
+          { lotId: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f', sealedContainers: 1 },
+        ],
+      },
+    }),
+    400,
+  ],
+  [
+    'ledger reports: a dispensing log ending before it starts',
+    () => ({
+      method: 'GET',
+      url: '/api/v1/ledger/dispensing-log.pdf?locationId=1f2a3b4c-5d6e-4f7a-8b8c-9d0e1f2a3b4c&from=2026-06-02&to=2026-06-01',
+    }),
+    400,
+  ],
+  [
+    'ledger reports: a non-UUID count id',
+    () => ({ method: 'GET', url: '/api/v1/ledger/counts/count-1/report.csv' }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];

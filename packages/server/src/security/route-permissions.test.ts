@@ -239,6 +239,33 @@ beforeAll(async () => {
     })
   ).json().id;
   (samples['POST /api/v1/ledger/corrections']!.payload as Record<string, unknown>).reversesId = adjusted;
+  // Ledger reports: a count of the walked lot (for the count routes), and the count sample's location and lot.
+  Object.assign(samples['POST /api/v1/ledger/counts']!.payload as Record<string, unknown>, {
+    locationId: ids.locationId,
+    lines: [{ lotId: ids.lotId, sealedContainers: 10 }],
+  });
+  ids.countId = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/ledger/counts',
+      payload: {
+        id: crypto.randomUUID(),
+        locationId: ids.locationId,
+        kind: 'count',
+        takenAt: '2026-05-01T09:50:00Z',
+        lines: [{ lotId: ids.lotId, sealedContainers: 10 }],
+      },
+    })
+  ).json().id;
+  (
+    samples['POST /api/v1/ledger/counts/:countId/lots/:lotId/resolutions']!.payload as Record<string, unknown>
+  ).entryId = ids.entryId;
+  for (const key of ['', '.csv', '.pdf'])
+    samples[`GET /api/v1/ledger/dispensing-log${key}`]!.query = {
+      locationId: ids.locationId!,
+      from: '2026-04-01',
+      to: '2026-05-01',
+    };
   // Session safety: an esketamine session of the walked patient (discharged), unless the sessions setup made
   // one, and an adverse event of it for the amendment sample.
   ids.sessionId ??= (
@@ -609,6 +636,28 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
       password: testPassword,
     },
   },
+  // Ledger reports: location, lot, count and entry ids are filled in beforeAll. The resolution sample names an
+  // entry of a count without a discrepancy: 409 for the roles that may record.
+  'POST /api/v1/ledger/counts': {
+    payload: {
+      id: '7a8b9c0d-1e2f-4a3b-8c5d-6e7f8a9b0c1d',
+      locationId: '',
+      kind: 'count',
+      takenAt: '2026-05-01T09:55:00Z',
+      lines: [],
+    },
+  },
+  'GET /api/v1/ledger/counts': { query: { kind: 'count' } },
+  'GET /api/v1/ledger/counts/:countId': {},
+  'GET /api/v1/ledger/counts/:countId/report.pdf': {},
+  'GET /api/v1/ledger/counts/:countId/report.csv': {},
+  'POST /api/v1/ledger/counts/:countId/lots/:lotId/resolutions': { payload: { entryId: '' } },
+  'GET /api/v1/ledger/inventory-status': {},
+  'GET /api/v1/ledger/dispensing-log': {},
+  'GET /api/v1/ledger/dispensing-log.csv': {},
+  'GET /api/v1/ledger/dispensing-log.pdf': {},
+  'GET /api/v1/ledger/settings': {},
+  'PUT /api/v1/ledger/settings': { payload: { jurisdiction: 'federal', retentionYears: 2 } },
 };
 
 function fill(url: string): string {
