@@ -159,10 +159,12 @@ function DoseForm({
   session,
   order,
   lots,
+  onDone,
 }: {
   session: FlowSession;
   order: PlanOrderView;
   lots: DispensableLot[];
+  onDone?: () => void;
 }) {
   const administer = useAdminister(session.id);
   const time = useClinicTime();
@@ -203,6 +205,7 @@ function DoseForm({
       onSuccess: () => {
         attempt.current = clientId();
         setValues(emptyDoseForm(order));
+        onDone?.();
       },
       onSettled: () => set('secondSignerPassword', ''),
     });
@@ -527,6 +530,7 @@ export function AdministrationPanel({ session }: { session: SessionView }) {
   const startMonitoring = useStartMonitoring(session.id);
   const allowed = session.allowedActions ?? [];
   const given = flow.administrations.length;
+  const [additional, setAdditional] = useState(false);
 
   return (
     <FlowPanel
@@ -551,8 +555,32 @@ export function AdministrationPanel({ session }: { session: SessionView }) {
           The lots in stock are not available right now. Try again before drawing the dose.
         </Alert>
       )}
-      {canDose && order && (session.state !== 'monitoring' || order.remainingMg > 0) && (
-        <DoseForm key={given} session={flow} order={order} lots={lots} />
+      {canDose && order && given === 0 && <DoseForm key={given} session={flow} order={order} lots={lots} />}
+      {canDose && order && given > 0 && !additional && order.remainingMg > 0 && (
+        <Group>
+          <Button size={touch} variant="light" onClick={() => setAdditional(true)}>
+            Give an additional dose
+          </Button>
+          <Text size="sm" c="dimmed">
+            Up to {order.remainingMg} mg more within the plan.
+          </Text>
+        </Group>
+      )}
+      {canDose && order && given > 0 && additional && (
+        <Stack gap="xs">
+          <DoseForm
+            key={given}
+            session={flow}
+            order={order}
+            lots={lots}
+            onDone={() => setAdditional(false)}
+          />
+          <Group>
+            <Button size={touch} variant="default" onClick={() => setAdditional(false)}>
+              No additional dose
+            </Button>
+          </Group>
+        </Stack>
       )}
       {session.state === 'dosing' && can('session.monitor') && allowed.includes('start-monitoring') && (
         <Stack gap="xs">
