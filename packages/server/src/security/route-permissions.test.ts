@@ -240,6 +240,31 @@ beforeAll(async () => {
   ).json().id;
   (samples['POST /api/v1/ledger/corrections']!.payload as Record<string, unknown>).reversesId = adjusted;
   // Ledger reports: a count of the walked lot (for the count routes), and the count sample's location and lot.
+  // A loss for the filings sample, of a lot of its own (the walked lot's balance is the counts' book balance).
+  const lossLot = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/ledger/receipts',
+      payload: {
+        ...walkReceipt,
+        id: crypto.randomUUID(),
+        lotNumber: 'WALK-LOSS',
+        locationId: ids.locationId,
+        productId: ids.productId,
+      },
+    })
+  ).json().lot.id;
+  ids.lossId = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/ledger/losses',
+      payload: {
+        ...(samples['POST /api/v1/ledger/losses']!.payload as object),
+        id: crypto.randomUUID(),
+        lotId: lossLot,
+      },
+    })
+  ).json().id;
   Object.assign(samples['POST /api/v1/ledger/counts']!.payload as Record<string, unknown>, {
     locationId: ids.locationId,
     lines: [{ lotId: ids.lotId, sealedContainers: 10 }],
@@ -690,6 +715,14 @@ describe('permission walk', () => {
       if (route.public) continue;
       const permission = route.permission as Permission;
 
+  'POST /api/v1/ledger/losses/:lossId/filings': {
+    payload: {
+      id: '0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d',
+      kind: 'field-office-notice',
+      filedAt: '2026-05-01T09:50:00Z',
+      reference: 'Walk notice',
+    },
+  },
       for (const role of roles) {
         const allowed = rolePermissions[role].includes(permission);
         const home = await as(app, staff.home[role]!)(request);

@@ -731,3 +731,152 @@ describe('the database guards the ledger', () => {
     );
   });
 });
+
+describe('filings after a theft or loss, and registered locations', () => {
+  it('records the field-office notice and Form 106 once each; a filed Form 106 closes the loss', async () => {
+    const lotId = await stockedLot();
+    const lossId = randomUUID();
+    const loss = await post(people.nurse!.signedIn, 'losses', {
+      id: lossId,
+      lotId,
+      quantity: 2,
+      report: {
+        kind: 'loss',
+        // A Friday: the notice is due on the next business day, Monday.
+        discoveredAt: '2026-05-29T16:00:00Z',
+        circumstances: 'Two mL short at the evening count',
+        significant: true,
+      },
+    });
+    expect(loss.statusCode, loss.body).toBe(201);
+    const openOne = async () =>
+      ((await get(people.admin!.signedIn, 'losses/open')).json().items as { entry: { id: string } }[]).find(
+        (o) => o.entry.id === lossId,
+      );
+    expect(await openOne()).toMatchObject({ fieldOfficeNoticeDueOn: '2026-06-01', filings: [] });
+    const notice = {
+      id: randomUUID(),
+      kind: 'field-office-notice',
+      filedAt: '2026-06-01T13:00:00Z',
+      reference: 'FD-77',
+    };
+    const filed = await post(people.admin!.signedIn, `losses/${lossId}/filings`, notice);
+    expect(filed.statusCode, filed.body).toBe(201);
+    expect(filed.json()).toMatchObject({
+      entryId: lossId,
+      kind: 'field-office-notice',
+      reference: 'FD-77',
+      recordedBy: { id: people.admin!.id },
+    });
+    expect((await post(people.admin!.signedIn, `losses/${lossId}/filings`, notice)).statusCode).toBe(200);
+    expect(
+      (await post(people.admin!.signedIn, `losses/${lossId}/filings`, { ...notice, reference: 'FD-78' }))
+        .statusCode,
+    ).toBe(409);
+    const again = await post(people.admin!.signedIn, `losses/${lossId}/filings`, {
+      ...notice,
+      id: randomUUID(),
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().errors[0].path).toBe('kind');
+    expect(await openOne()).toMatchObject({
+      fieldOfficeNoticeDueOn: null,
+      filings: [{ kind: 'field-office-notice' }],
+    });
+    const early = await post(people.admin!.signedIn, `losses/${lossId}/filings`, {
+      id: randomUUID(),
+      kind: 'form-106',
+      filedAt: '2026-05-01T00:00:00Z',
+    });
+    expect(early.statusCode).toBe(400);
+    expect(early.json().errors[0].path).toBe('filedAt');
+    const form = await post(people.admin!.signedIn, `losses/${lossId}/filings`, {
+      id: randomUUID(),
+      kind: 'form-106',
+      filedAt: '2026-06-01T14:00:00Z',
+    });
+    expect(form.statusCode).toBe(201);
+    expect(await openOne()).toBeUndefined();
+    // Not a loss, another clinic's loss, a role that may not record.
+    const [receiptEntry] = await database.db
+      .select({ id: ledgerEntry.id })
+      .from(ledgerEntry)
+      .where(and(eq(ledgerEntry.lotId, lotId), eq(ledgerEntry.kind, 'receipt')));
+    expect(
+      (
+        await post(people.admin!.signedIn, `losses/${receiptEntry!.id}/filings`, {
+          ...notice,
+          id: randomUUID(),
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (await post(foreignAdmin, `losses/${lossId}/filings`, { ...notice, id: randomUUID() })).statusCode,
+    ).toBe(404);
+    expect(
+      (await post(people.therapist!.signedIn, `losses/${lossId}/filings`, { ...notice, id: randomUUID() }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      await databaseError(
+        database.db.execute(sql`DELETE FROM ledger_loss_filing WHERE entry_id = ${lossId}`),
+      ),
+    ).toMatch(/append-only/);
+  });
+
+  it('keeps the registration of a location with stock on record; only admins set locations up', async () => {
+    const patch = (who: SignedIn, id: string, payload: object) =>
+      as(app, who)({ method: 'PATCH', url: `/api/v1/ledger/locations/${id}`, payload });
+    const renamed = await patch(people.admin!.signedIn, locationId, { name: 'Main clinic, 2nd floor' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ name: 'Main clinic, 2nd floor', deaRegistration: 'BM1234563' });
+    const moved = await patch(people.admin!.signedIn, locationId, { deaRegistration: 'BM7654321' });
+    expect(moved.statusCode).toBe(409);
+    expect(moved.json().errors[0].path).toBe('deaRegistration');
+    const annex = await post(people.admin!.signedIn, 'locations', {
+      name: 'Annex',
+      address: '12 Elm Street',
+      deaRegistration: 'bm1111119',
+    });
+    expect(annex.statusCode).toBe(201);
+    expect(annex.json().deaRegistration).toBe('BM1111119');
+    expect(
+      (await patch(people.admin!.signedIn, annex.json().id, { deaRegistration: 'BM2222228' })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await post(people.admin!.signedIn, 'locations', {
+          name: 'Dup',
+          address: 'x',
+          deaRegistration: 'BM2222228',
+        })
+      ).statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await post(people.nurse!.signedIn, 'locations', {
+          name: 'N',
+          address: 'x',
+          deaRegistration: 'BM3333337',
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect((await patch(foreignAdmin, locationId, { name: 'Taken over' })).statusCode).toBe(404);
+    const bad = await post(people.admin!.signedIn, 'locations', {
+      name: '',
+      address: 'x',
+      deaRegistration: 'B1',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['name', 'deaRegistration']),
+    );
+    const events = await database.db
+      .select({ action: auditEvent.action })
+      .from(auditEvent)
+      .where(and(eq(auditEvent.clinicId, clinicId), eq(auditEvent.resourceId, locationId)));
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['ledger.location.create', 'ledger.location.update']),
+    );
+  });
+});

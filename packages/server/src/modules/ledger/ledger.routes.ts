@@ -15,6 +15,8 @@ import {
   locationInputSchema,
   locationUpdateSchema,
   locationView,
+  lossFilingInputSchema,
+  lossFilingView,
   lossInputSchema,
   lossReportView,
   lotsQuerySchema,
@@ -308,6 +310,29 @@ export function ledgerRoutes(appBase: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return { items: await run(request, (ctx) => ledger.listOpenLosses(ctx)) };
+    },
+  );
+
+  app.post(
+    `${base}/losses/:lossId/filings`,
+    {
+      config: { permission: 'ledger.record' },
+      schema: {
+        tags,
+        summary: 'Record the DEA field-office notice or the Form 106 filed for a theft or loss',
+        params: z.strictObject({ lossId: z.uuid() }),
+        body: lossFilingInputSchema,
+        response: { 200: lossFilingView, 201: lossFilingView },
+      },
+    },
+    async (request, reply) => {
+      const result = await run(request, (ctx) =>
+        ledger.recordLossFiling(ctx, request.params.lossId, request.body),
+      );
+      return reply
+        .status(result.created ? 201 : 200)
+        .header('cache-control', 'no-store')
+        .send(result.filing);
     },
   );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ledgerEntryKinds, ledgerForms, ledgerUnits } from '../../db/schema/ledger.ts';
+import { ledgerEntryKinds, ledgerForms, ledgerUnits, lossFilingKinds } from '../../db/schema/ledger.ts';
 
 /**
  * Request and response shapes of the controlled-substance ledger (clinical-reference 6; 21 CFR 1304.21,
@@ -304,9 +304,38 @@ export const correctionInputSchema = z.strictObject({
 });
 export type CorrectionInput = z.infer<typeof correctionInputSchema>;
 
-/** An open theft or loss: the DEA notice (1 business day) and Form 106 (45 days) it still needs. */
+/** What was filed for a theft or loss afterwards: the DEA field-office notice, or Form 106. */
+export const lossFilingInputSchema = z.strictObject({
+  id: z.uuid(),
+  kind: z.enum(lossFilingKinds),
+  filedAt: instant,
+  /** DEA's confirmation or reference number, where there is one. */
+  reference: z.string().trim().max(100).optional(),
+});
+export type LossFilingInput = z.infer<typeof lossFilingInputSchema>;
+
+export const lossFilingView = z.object({
+  id: z.uuid(),
+  entryId: z.uuid(),
+  kind: z.enum(lossFilingKinds),
+  filedAt: z.string(),
+  reference: z.string().nullable(),
+  recordedAt: z.string(),
+  recordedBy: person,
+});
+export type LossFilingView = z.infer<typeof lossFilingView>;
+
+/**
+ * An open theft or loss (no Form 106 on record): the written notice to the DEA Field Division Office is due
+ * by the end of the next business day after discovery (weekends skipped; the clinic's holidays are not known
+ * here), Form 106 within 45 days (21 CFR 1301.76(b)).
+ */
 export const lossReportView = z.object({
   entry: entryView,
+  filings: z.array(lossFilingView),
+  /** The clinic's date by which the field-office notice is due (YYYY-MM-DD), null once filed. */
+  fieldOfficeNoticeDueOn: z.string().nullable(),
   form106DueBy: z.string(),
   overdue: z.boolean(),
 });
+export type LossReportView = z.infer<typeof lossReportView>;

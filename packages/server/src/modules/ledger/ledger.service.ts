@@ -11,6 +11,7 @@ import {
   type LossReport,
   ledgerEntry,
   ledgerLocation,
+  ledgerLossFiling,
   ledgerLot,
   ledgerProduct,
   roleAssignment,
@@ -22,7 +23,7 @@ import { decoyPasswordHash, verifyPassword } from '../../security/passwords.ts';
 import { rolePermissions } from '../../security/permissions.ts';
 import { confirmPasswordForSignature } from '../auth/auth.service.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
-import { localParts } from '../scheduling/clinic-time.ts';
+import { addDays, isoWeekday, localParts } from '../scheduling/clinic-time.ts';
 import type {
   AdjustmentInput,
   CorrectionInput,
@@ -30,7 +31,10 @@ import type {
   EntryView,
   LocationInput,
   LocationView,
+  LossFilingInput,
+  LossFilingView,
   LossInput,
+  LossReportView,
   LotView,
   ProductBalanceView,
   ProductInput,
@@ -139,6 +143,28 @@ export async function updateLocation(
   locationId: string,
   input: Partial<LocationInput>,
 ): Promise<LocationView> {
+  if (input.deaRegistration !== undefined) {
+    // The registration a location's records were kept under is part of them: once stock was received there,
+    // a new registration is a new location (its records start apart, 21 CFR 1304.21(b)).
+    const [current] = await ctx.tx
+      .select({
+        deaRegistration: ledgerLocation.deaRegistration,
+        lots: sql<number>`(SELECT count(*)::int FROM ledger_lot l WHERE l.clinic_id = ledger_location.clinic_id AND l.location_id = ledger_location.id)`,
+      })
+      .from(ledgerLocation)
+      .where(and(eq(ledgerLocation.clinicId, ctx.clinicId), eq(ledgerLocation.id, locationId)));
+    if (!current) throw new NotFound('Location');
+    if (current.deaRegistration !== input.deaRegistration && current.lots > 0)
+      throw new Conflict(
+        'Stock is on record under this registration: set up the new one as a new location.',
+        [
+          {
+            path: 'deaRegistration',
+            message: 'The registration of a location with stock on record is kept.',
+          },
+        ],
+      );
+  }
   try {
     const [row] = await ctx.tx
       .update(ledgerLocation)
@@ -220,7 +246,7 @@ export async function createProduct(ctx: ServiceContext, input: ProductInput): P
 
 // Lots and balances -------------------------------------------------------------------------------------
 
-const balanceOf = sql<string>`COALESCE((SELECT SUM(e.quantity) FROM ledger_entry e WHERE e.clinic_id = ${ledgerLot.clinicId} AND e.lot_id = ${ledgerLot.id}), 0)`;
+const balanceOf = sql<string>`COALESCE((SELECT SUM(e.quantity) FROM ledger_entry e WHERE e.clinic_id = ledger_lot.clinic_id AND e.lot_id = ledger_lot.id), 0)`;
 
 const lotColumns = {
   lot: ledgerLot,
@@ -1058,10 +1084,30 @@ async function alertAdmins(ctx: ServiceContext, entry: EntryView, locked: Locked
     });
 }
 
-/** Thefts and losses whose Form 106 is not marked submitted, the oldest first, with their deadline. */
-export async function listOpenLosses(
-  ctx: ServiceContext,
-): Promise<{ entry: EntryView; form106DueBy: string; overdue: boolean }[]> {
+function presentFiling(row: typeof ledgerLossFiling.$inferSelect): LossFilingView {
+  return {
+    id: row.id,
+    entryId: row.entryId,
+    kind: row.kind,
+    filedAt: row.filedAt.toISOString(),
+    reference: row.reference,
+    recordedAt: row.recordedAt.toISOString(),
+    recordedBy: { id: row.recordedBy, name: row.recordedByName },
+  };
+}
+
+/** The next weekday after a date (YYYY-MM-DD): one business day, weekends skipped. */
+function nextBusinessDay(date: string): string {
+  let day = addDays(date, 1);
+  while (isoWeekday(day) > 5) day = addDays(day, 1);
+  return day;
+}
+
+/**
+ * Thefts and losses with no Form 106 on record (neither filed afterwards nor given at recording), not
+ * reversed, the oldest first, with what is still due and by when.
+ */
+export async function listOpenLosses(ctx: ServiceContext): Promise<LossReportView[]> {
   const rows = await entriesSelect(ctx)
     .where(
       and(
@@ -1069,9 +1115,30 @@ export async function listOpenLosses(
         eq(ledgerEntry.kind, 'loss'),
         isNull(reversal.id),
         sql`${ledgerEntry.lossReport} ->> 'form106SubmittedAt' IS NULL`,
+        sql`NOT EXISTS (SELECT 1 FROM ledger_loss_filing f WHERE f.clinic_id = ledger_entry.clinic_id AND f.entry_id = ledger_entry.id AND f.kind = 'form-106')`,
       ),
     )
     .orderBy(asc(ledgerEntry.recordedAt), asc(ledgerEntry.id));
+  const filings =
+    rows.length === 0
+      ? []
+      : await ctx.tx
+          .select()
+          .from(ledgerLossFiling)
+          .where(
+            and(
+              eq(ledgerLossFiling.clinicId, ctx.clinicId),
+              inArray(
+                ledgerLossFiling.entryId,
+                rows.map((r) => r.entry.id),
+              ),
+            ),
+          )
+          .orderBy(asc(ledgerLossFiling.filedAt));
+  const [zone] = await ctx.tx
+    .select({ timeZone: clinic.timeZone })
+    .from(clinic)
+    .where(eq(clinic.id, ctx.clinicId));
   const now = ctx.clock.now();
   ctx.audit.record({
     action: 'ledger.losses.list',
@@ -1080,9 +1147,89 @@ export async function listOpenLosses(
   });
   return rows.map((row) => {
     const entry = presentEntry(row);
-    const due = new Date(new Date(entry.lossReport!.discoveredAt).getTime() + form106DueDays * 86_400_000);
-    return { entry, form106DueBy: due.toISOString(), overdue: due < now };
+    const report = entry.lossReport!;
+    const own = filings.filter((f) => f.entryId === entry.id).map(presentFiling);
+    const discoveredAt = new Date(report.discoveredAt);
+    const noticeFiled =
+      report.deaFieldOfficeNotifiedAt !== null || own.some((f) => f.kind === 'field-office-notice');
+    const due = new Date(discoveredAt.getTime() + form106DueDays * 86_400_000);
+    return {
+      entry,
+      filings: own,
+      fieldOfficeNoticeDueOn: noticeFiled
+        ? null
+        : nextBusinessDay(localParts(discoveredAt, zone?.timeZone ?? 'UTC').date),
+      form106DueBy: due.toISOString(),
+      overdue: due < now,
+    };
   });
+}
+
+/**
+ * Records what was filed for a theft or loss (the field-office notice or Form 106), once per kind; the loss
+ * entry itself is never changed. Idempotent by the client id.
+ */
+export async function recordLossFiling(
+  ctx: ServiceContext,
+  entryId: string,
+  input: LossFilingInput,
+): Promise<{ filing: LossFilingView; created: boolean }> {
+  const [existing] = await ctx.tx
+    .select()
+    .from(ledgerLossFiling)
+    .where(and(eq(ledgerLossFiling.clinicId, ctx.clinicId), eq(ledgerLossFiling.id, input.id)));
+  if (existing) {
+    const same =
+      existing.entryId === entryId &&
+      existing.kind === input.kind &&
+      existing.filedAt.getTime() === new Date(input.filedAt).getTime() &&
+      (existing.reference ?? null) === (input.reference ?? null);
+    if (!same)
+      throw new Conflict('A filing with this id was recorded with different content.', [
+        { path: 'id', message: 'Use a new id for a new filing.' },
+      ]);
+    return { filing: presentFiling(existing), created: false };
+  }
+  const [loss] = await ctx.tx
+    .select({ kind: ledgerEntry.kind, lossReport: ledgerEntry.lossReport })
+    .from(ledgerEntry)
+    .where(and(eq(ledgerEntry.clinicId, ctx.clinicId), eq(ledgerEntry.id, entryId)));
+  if (loss?.kind !== 'loss') throw new NotFound('Theft or loss');
+  const filedAt = new Date(input.filedAt);
+  assertNotFuture(ctx, filedAt, 'filedAt');
+  if (filedAt < new Date(loss.lossReport!.discoveredAt))
+    throw new Invalid('A filing comes after the discovery.', [
+      { path: 'filedAt', message: 'On or after the time the theft or loss was discovered.' },
+    ]);
+  try {
+    const [row] = await ctx.tx
+      .insert(ledgerLossFiling)
+      .values({
+        id: input.id,
+        clinicId: ctx.clinicId,
+        entryId,
+        kind: input.kind,
+        filedAt,
+        reference: input.reference ?? null,
+        recordedAt: ctx.clock.now(),
+        recordedBy: ctx.actor.userId,
+        recordedByName: ctx.actor.displayName,
+      })
+      .returning();
+    ctx.audit.record({
+      action: 'ledger.loss.filing',
+      resourceType: 'ledger_loss_filing',
+      resourceId: input.id,
+      detail: { entryId, kind: input.kind },
+    });
+    return { filing: presentFiling(row!), created: true };
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new Conflict('This filing is already on record for the theft or loss.', [
+        { path: 'kind', message: 'Each filing is recorded once.' },
+      ]);
+    throw error;
+  }
 }
 
 /**
