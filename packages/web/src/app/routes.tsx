@@ -14,6 +14,7 @@ import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
 import { PatientListPage } from '../features/patients/patient-list-page.tsx';
 import { RegisterPatientPage } from '../features/patients/register-patient-page.tsx';
 import { TreatmentPlanPage } from '../features/plans/treatment-plan-page.tsx';
+import { PortalDischargeInstructionsPage } from '../features/portal/portal-discharge-instructions.tsx';
 import { PortalHome } from '../features/portal/portal-home.tsx';
 import { PortalShell } from '../features/portal/portal-shell.tsx';
 import { PreparationPage } from '../features/preparation/preparation-page.tsx';
@@ -232,6 +233,10 @@ export function AppRoutes() {
             <Route path="/portal/consents" element={<PortalConsentsPage />} />
             <Route path="/portal/consents/:templateVersionId" element={<PortalConsentSignPage />} />
             <Route path="/portal/measures/:assignmentId" element={<QuestionnairePage />} />
+            <Route
+              path="/portal/sessions/:sessionId/instructions"
+              element={<PortalDischargeInstructionsPage />}
+            />
           </Route>
         </Route>
         <Route element={<RequireSession />}>

@@ -7,6 +7,7 @@ import { DueMeasuresCard } from '../measures/due-measures-card.tsx';
 import { formatDate } from '../patients/patient-format.ts';
 import { PortalAppointmentsCard } from '../scheduling/portal-appointments.tsx';
 import { useOwnRecord } from './portal.api.ts';
+import { PortalDischargeInstructionsCard } from './portal-discharge-instructions.tsx';
 
 export function PortalHome() {
   useDocumentTitle('Home');
@@ -56,6 +57,7 @@ export function PortalHome() {
         Your questionnaires, consent forms, session schedule and journal will appear here as your care team
         sets them up.
       </Text>
+      <PortalDischargeInstructionsCard />
       <IntakeCard />
       <DueMeasuresCard />
       <ConsentFormsCard />

@@ -1,0 +1,41 @@
+import { useQuery } from '@tanstack/react-query';
+import { apiBase, request } from '../../api/client.ts';
+import type { DischargeInstructionsView } from '../sessions/flow/flow.api.ts';
+
+/**
+ * The patient's own discharge instructions, one per session they were discharged from (the portal's
+ * `/me` scope: the server answers only the signed-in patient's sessions).
+ */
+export interface OwnSessionInstructions {
+  sessionId: string;
+  /** The clinic's date of the session. */
+  date: string;
+  dischargedAt: string | null;
+  instructions: DischargeInstructionsView;
+}
+
+export const ownInstructionsKeys = {
+  list: ['me', 'discharge-instructions'] as const,
+  one: (sessionId: string) => ['me', 'discharge-instructions', sessionId] as const,
+};
+
+export function useOwnDischargeInstructions() {
+  return useQuery({
+    queryKey: ownInstructionsKeys.list,
+    queryFn: ({ signal }) =>
+      request<{ items: OwnSessionInstructions[] }>(`${apiBase}/me/discharge-instructions`, { signal }),
+    retry: false,
+  });
+}
+
+export function useOwnSessionInstructions(sessionId: string) {
+  return useQuery({
+    queryKey: ownInstructionsKeys.one(sessionId),
+    queryFn: ({ signal }) =>
+      request<OwnSessionInstructions>(
+        `${apiBase}/me/sessions/${encodeURIComponent(sessionId)}/discharge-instructions`,
+        { signal },
+      ),
+    retry: false,
+  });
+}
