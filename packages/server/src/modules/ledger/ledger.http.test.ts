@@ -247,6 +247,60 @@ describe('drawing a dose (drawForAdministration)', () => {
     });
   });
 
+  it('is part of the caller’s transaction: a failure after the draw leaves no entry and the balance whole', async () => {
+    const lotId = await stockedLot();
+    const patient = await createPatient(database.db, clinicId);
+    const administrationId = randomUUID();
+    await expect(
+      asService('nurse', async (ctx) => {
+        await drawForAdministration(ctx, {
+          lotId,
+          quantity: 3,
+          sessionId: randomUUID(),
+          administrationId,
+          patientId: patient.id,
+          occurredAt: '2026-06-01T14:30:00Z',
+        });
+        throw new Conflict('The administration record failed after the draw.');
+      }),
+    ).rejects.toThrow(/after the draw/);
+    const rows = await database.db
+      .select({ id: ledgerEntry.id })
+      .from(ledgerEntry)
+      .where(eq(ledgerEntry.administrationId, administrationId));
+    expect(rows).toEqual([]);
+    expect(await balanceOf(lotId)).toBe(20);
+    // A waste after the dose names the dose's patient (for the dispensing log).
+    const sessionId = randomUUID();
+    await asService('nurse', (ctx) =>
+      drawForAdministration(ctx, {
+        lotId,
+        quantity: 1.5,
+        sessionId,
+        administrationId,
+        patientId: patient.id,
+        occurredAt: '2026-06-01T14:30:00Z',
+      }),
+    );
+    const waste = await asService('nurse', (ctx) =>
+      recordWaste(ctx, {
+        clientId: randomUUID(),
+        lotId,
+        quantity: 0.5,
+        sessionId,
+        administrationId,
+        witness: { username: people.witness!.email, password: testPassword },
+        reason: 'Remainder of the drawn syringe',
+      }),
+    );
+    expect(waste.entry).toMatchObject({
+      patientId: patient.id,
+      administrationId,
+      sessionId,
+      balanceAfter: 18,
+    });
+  });
+
   it('refuses more than the lot holds, an expired lot, part of a device, and another clinic’s lot', async () => {
     const lotId = await stockedLot({ containers: 1 });
     const patient = await createPatient(database.db, clinicId);
