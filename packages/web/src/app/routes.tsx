@@ -8,6 +8,7 @@ import { ConsentTemplatesPage } from '../features/consent/consent-templates-page
 import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
 import { PortalIntakePage } from '../features/intake/portal-intake-page.tsx';
 import { AcceptInvitationPage } from '../features/invitations/accept-invitation-page.tsx';
+import { LedgerPage } from '../features/ledger/ledger-page.tsx';
 import { SentMailPage } from '../features/mail/sent-mail-page.tsx';
 import { QuestionnairePage } from '../features/measures/questionnaire-page.tsx';
 import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
@@ -187,6 +188,14 @@ export function AppRoutes() {
               element={
                 <RequirePermission permission="alerts.read">
                   <AlertsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/ledger"
+              element={
+                <RequirePermission permission="ledger.read">
+                  <LedgerPage />
                 </RequirePermission>
               }
             />

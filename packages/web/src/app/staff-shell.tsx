@@ -10,6 +10,7 @@ import {
   IconMail,
   IconShieldSearch,
   IconUsers,
+  IconVaccineBottle,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
@@ -57,6 +58,12 @@ export const staffNavigation: NavigationEntry[] = [
     label: 'SPRAVATO REMS',
     icon: <IconFileCheck size={18} aria-hidden />,
     anyOf: ['rems.read'],
+  },
+  {
+    to: '/ledger',
+    label: 'Controlled-substance ledger',
+    icon: <IconVaccineBottle size={18} aria-hidden />,
+    anyOf: ['ledger.read'],
   },
   {
     to: '/audit',

@@ -556,6 +556,13 @@ export function countedQuantity(
   return Math.round((sealed.value * lot.containerSize + opened.value) * 1000) / 1000;
 }
 
+/** A physical count sends the rows with a number; an inventory sends every row (blank is zero). */
+export function isLineSent(kind: CountKind, line: CountLineValues): boolean {
+  return (
+    kind !== 'count' || line.sealedContainers.trim() !== '' || (line.openedContainers.trim() || '0') !== '0'
+  );
+}
+
 /**
  * A count or inventory (21 CFR 1304.11). For a physical count, only lines with a number are sent (count some
  * lots); an inventory sends every line, since it lists every lot on hand. The server compares each with the
@@ -577,12 +584,7 @@ export function toCount(
   values.lines.forEach((line) => {
     const lot = lotById.get(line.lotId);
     if (!lot) return;
-    if (
-      values.kind === 'count' &&
-      line.sealedContainers.trim() === '' &&
-      (line.openedContainers.trim() || '0') === '0'
-    )
-      return;
+    if (!isLineSent(values.kind, line)) return;
     const i = lines.length;
     const sealed = parseWhole(line.sealedContainers || '0', 0);
     if ('error' in sealed) errors[`lines.${i}.sealedContainers`] = sealed.error;
