@@ -532,7 +532,7 @@ describe('transfers, losses, adjustments and corrections', () => {
     const open = await get(people.admin!.signedIn, 'losses/open');
     expect(open.statusCode).toBe(200);
     expect(open.json().items.find((o: { entry: { id: string } }) => o.entry.id === id)).toMatchObject({
-      form106DueBy: '2026-07-16T08:00:00.000Z',
+      form106DueBy: '2026-07-16',
       overdue: false,
     });
   });

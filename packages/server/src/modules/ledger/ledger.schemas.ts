@@ -335,6 +335,7 @@ export const lossReportView = z.object({
   filings: z.array(lossFilingView),
   /** The clinic's date by which the field-office notice is due (YYYY-MM-DD), null once filed. */
   fieldOfficeNoticeDueOn: z.string().nullable(),
+  /** The clinic's date by which DEA Form 106 is due (YYYY-MM-DD); overdue after it. */
   form106DueBy: z.string(),
   overdue: z.boolean(),
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Product, Route } from '@kapstone/clinical';
+import { lossReportDeadlines, type Product, type Route } from '@kapstone/clinical';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Clock } from '../../clock.ts';
@@ -23,7 +23,7 @@ import { decoyPasswordHash, verifyPassword } from '../../security/passwords.ts';
 import { rolePermissions } from '../../security/permissions.ts';
 import { confirmPasswordForSignature } from '../auth/auth.service.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
-import { addDays, isoWeekday, localParts } from '../scheduling/clinic-time.ts';
+import { localParts } from '../scheduling/clinic-time.ts';
 import type {
   AdjustmentInput,
   CorrectionInput,
@@ -1096,13 +1096,6 @@ function presentFiling(row: typeof ledgerLossFiling.$inferSelect): LossFilingVie
   };
 }
 
-/** The next weekday after a date (YYYY-MM-DD): one business day, weekends skipped. */
-function nextBusinessDay(date: string): string {
-  let day = addDays(date, 1);
-  while (isoWeekday(day) > 5) day = addDays(day, 1);
-  return day;
-}
-
 /**
  * Thefts and losses with no Form 106 on record (neither filed afterwards nor given at recording), not
  * reversed, the oldest first, with what is still due and by when.
@@ -1139,7 +1132,8 @@ export async function listOpenLosses(ctx: ServiceContext): Promise<LossReportVie
     .select({ timeZone: clinic.timeZone })
     .from(clinic)
     .where(eq(clinic.id, ctx.clinicId));
-  const now = ctx.clock.now();
+  const timeZone = zone?.timeZone ?? 'UTC';
+  const today = localParts(ctx.clock.now(), timeZone).date;
   ctx.audit.record({
     action: 'ledger.losses.list',
     resourceType: 'ledger_entry',
@@ -1149,18 +1143,16 @@ export async function listOpenLosses(ctx: ServiceContext): Promise<LossReportVie
     const entry = presentEntry(row);
     const report = entry.lossReport!;
     const own = filings.filter((f) => f.entryId === entry.id).map(presentFiling);
-    const discoveredAt = new Date(report.discoveredAt);
+    // The deadlines are counted from the clinic's date of discovery (@kapstone/clinical, 21 CFR 1301.76(b)).
+    const deadlines = lossReportDeadlines(localParts(new Date(report.discoveredAt), timeZone).date);
     const noticeFiled =
       report.deaFieldOfficeNotifiedAt !== null || own.some((f) => f.kind === 'field-office-notice');
-    const due = new Date(discoveredAt.getTime() + form106DueDays * 86_400_000);
     return {
       entry,
       filings: own,
-      fieldOfficeNoticeDueOn: noticeFiled
-        ? null
-        : nextBusinessDay(localParts(discoveredAt, zone?.timeZone ?? 'UTC').date),
-      form106DueBy: due.toISOString(),
-      overdue: due < now,
+      fieldOfficeNoticeDueOn: noticeFiled ? null : deadlines.fieldDivisionNoticeBy,
+      form106DueBy: deadlines.form106By,
+      overdue: deadlines.form106By < today,
     };
   });
 }
