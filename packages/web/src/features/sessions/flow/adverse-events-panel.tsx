@@ -36,6 +36,7 @@ import {
 } from './adverse-event-model.ts';
 import {
   type AdverseEventView,
+  asFlow,
   useAdverseEvents,
   useAmendAdverseEvent,
   useRecordAdverseEvent,
@@ -253,10 +254,11 @@ function EventCard({ event, onAmend }: { event: AdverseEventView; onAmend: (() =
  */
 export function AdverseEventsPanel({ session }: { session: SessionView }) {
   const can = usePermissions();
-  const events = useAdverseEvents(session.id);
+  const fromView = asFlow(session).adverseEvents ?? null;
+  const events = useAdverseEvents(session.id, fromView === null);
   const [editing, setEditing] = useState<'new' | string | null>(null);
   const canRecord = can('session.monitor') && session.state !== 'scheduled';
-  const items = events.data?.items ?? [];
+  const items = fromView ?? events.data?.items ?? [];
   const serious = items.filter((e) => e.current.serious).length;
 
   return (
@@ -272,8 +274,8 @@ export function AdverseEventsPanel({ session }: { session: SessionView }) {
             }
       }
     >
-      {events.isPending && <Loader aria-label="Loading adverse events" />}
-      {events.isError && (
+      {fromView === null && events.isPending && <Loader aria-label="Loading adverse events" />}
+      {fromView === null && events.isError && (
         <Alert color="red" role="alert" title="Adverse events could not be loaded">
           {problemMessage(events.error)}
         </Alert>

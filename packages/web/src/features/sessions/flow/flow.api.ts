@@ -273,9 +273,11 @@ export function useDischargeReadiness(sessionId: string, escortPresent: boolean,
   });
 }
 
-export function useAdverseEvents(sessionId: string) {
+/** The session's adverse events, when the session view does not carry them itself. */
+export function useAdverseEvents(sessionId: string, enabled: boolean) {
   return useQuery({
     queryKey: flowKeys.adverseEvents(sessionId),
+    enabled,
     queryFn: ({ signal }) =>
       request<{ items: AdverseEventView[] }>(`${sessionPath(sessionId)}/adverse-events`, { signal }),
     retry: false,
@@ -288,7 +290,8 @@ export function useRecordAdverseEvent(sessionId: string) {
     mutationFn: (body: AdverseEventSubmission) =>
       request<AdverseEventView>(`${sessionPath(sessionId)}/adverse-events`, { method: 'POST', body }),
     onSettled: async () => {
-      await queryClient.invalidateQueries({ queryKey: flowKeys.adverseEvents(sessionId) });
+      // The session view carries the events too (and the session's key prefixes this one).
+      await queryClient.invalidateQueries({ queryKey: ['sessions', sessionId] });
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });
     },
   });
@@ -306,7 +309,8 @@ export function useAmendAdverseEvent(sessionId: string) {
         },
       ),
     onSettled: async () => {
-      await queryClient.invalidateQueries({ queryKey: flowKeys.adverseEvents(sessionId) });
+      // The session view carries the events too (and the session's key prefixes this one).
+      await queryClient.invalidateQueries({ queryKey: ['sessions', sessionId] });
       await queryClient.invalidateQueries({ queryKey: ['alerts'] });
     },
   });
