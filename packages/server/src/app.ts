@@ -33,6 +33,7 @@ import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
 import { adverseEventRoutes } from './modules/session-safety/adverse-events.routes.ts';
 import { psychotherapyNoteRoutes } from './modules/session-safety/psychotherapy-notes.routes.ts';
+import { sessionRoutes } from './modules/sessions/sessions.routes.ts';
 import securityPlugin from './security/plugin.ts';
 
 export interface BuildAppOptions {
@@ -210,6 +211,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   alertsRoutes(app, deps);
   consentRoutes(app, deps);
   psychotherapyNoteRoutes(app, deps);
+  sessionRoutes(app, deps);
   adverseEventRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);

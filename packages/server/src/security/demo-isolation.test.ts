@@ -192,6 +192,7 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
   'GET /api/v1/patients/:patientId': {},
   'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
   'GET /api/v1/patients/:patientId/history': {},
+  'GET /api/v1/patients/:patientId/sessions': {},
   'POST /api/v1/patients/:patientId/course-booking/proposal': {},
   'POST /api/v1/patients/:patientId/course-booking': {
     payload: {

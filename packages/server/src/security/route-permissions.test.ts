@@ -376,6 +376,75 @@ const walkReceipt = {
 /** A valid request for each route (its body and query), keyed by "METHOD /url-pattern". */
 const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/meta': {},
+  // Dosing sessions: the walked session is the discharged one of the session-safety setup, so check-in replays
+  // (200), the reads answer 200 and every step of a running session 409 (it has ended).
+  'GET /api/v1/sessions/board': {},
+  'GET /api/v1/patients/:patientId/sessions': {},
+  'GET /api/v1/sessions/:sessionId': {},
+  'POST /api/v1/sessions/:sessionId/check-in': { payload: {} },
+  'POST /api/v1/sessions/:sessionId/checklist': {
+    payload: {
+      id: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e',
+      hoursSinceFood: 4,
+      hoursSinceLiquids: 2,
+      pregnant: null,
+      pregnancyTestNegative: null,
+      medicationChanges: [],
+      suicideRiskAssessedToday: false,
+      escortPresent: true,
+      note: null,
+    },
+  },
+  'POST /api/v1/sessions/:sessionId/gate-override': {
+    payload: {
+      id: '8c9d0e1f-2a3b-4c4d-9e5f-6a7b8c9d0e1f',
+      checklistId: '7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e',
+      cautions: ['Walking every route'],
+      rationale: 'Walking every route',
+      password: testPassword,
+    },
+  },
+  'POST /api/v1/sessions/:sessionId/administrations': {
+    payload: {
+      id: '9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a',
+      lotId: '0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b',
+      doseMg: 35,
+      site: 'Left deltoid',
+      startedAt: '2026-05-01T09:55:00Z',
+      endedAt: null,
+      secondSigner: null,
+      note: null,
+    },
+  },
+  'POST /api/v1/sessions/:sessionId/start-monitoring': { payload: {} },
+  'POST /api/v1/sessions/:sessionId/vitals': {
+    payload: {
+      id: '1f2a3b4c-5d6e-4f7a-8b8c-9d0e1f2a3b4c',
+      measuredAt: '2026-05-01T09:55:00Z',
+      systolic: 120,
+      diastolic: 80,
+    },
+  },
+  'POST /api/v1/sessions/:sessionId/observations': {
+    payload: {
+      id: '2a3b4c5d-6e7f-4a8b-9c9d-0e1f2a3b4c5d',
+      observedAt: '2026-05-01T09:55:00Z',
+      kind: 'moaas',
+      moaas: 5,
+    },
+  },
+  'POST /api/v1/sessions/:sessionId/alerts/:alertId/acknowledgement': { payload: { action: 'Walked' } },
+  'GET /api/v1/sessions/:sessionId/discharge-readiness': {},
+  'POST /api/v1/sessions/:sessionId/discharge': {
+    payload: {
+      id: '3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e',
+      escortPresent: true,
+      instructionsGiven: true,
+      note: null,
+      override: null,
+    },
+  },
+  'POST /api/v1/sessions/:sessionId/abort': { payload: { reason: 'Walking every route' } },
   'POST /api/v1/auth/login': { payload: { email: 'someone@test.example', password: 'x' } },
   'GET /api/v1/auth/session': {},
   'POST /api/v1/auth/logout': {},

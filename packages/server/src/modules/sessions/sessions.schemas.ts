@@ -2,6 +2,7 @@ import { sessionEventKinds, sessionStates } from '@kapstone/clinical';
 import { z } from 'zod';
 import { sideEffects } from '../../db/schema/sessions.ts';
 import { plausible } from '../screening/vitals.schemas.ts';
+import { adverseEventView } from '../session-safety/adverse-events.schemas.ts';
 
 // The dosing session's HTTP shapes (helper: sessions-core). The session's id is its dosing appointment's id:
 // one session per appointment, known before the patient arrives (state 'scheduled', no row yet); check-in
@@ -275,6 +276,8 @@ export const sessionView = z.object({
   nextReadingDue: nextReadingDueView.nullable(),
   dischargeReadiness: dischargeReadinessView.nullable(),
   discharge: dischargeRecordView.nullable(),
+  /** Adverse events of the session (H4's session-safety; amendments are versions, newest shown). */
+  adverseEvents: z.array(adverseEventView),
   events: z.array(sessionEventView),
   /** The lifecycle events the session accepts now (@kapstone/clinical allowedSessionEvents). */
   allowedActions: z.array(z.enum(sessionEventKinds)),
