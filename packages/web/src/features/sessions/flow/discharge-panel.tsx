@@ -155,6 +155,7 @@ export function DischargePanel({ session }: { session: SessionView }) {
             <Switch
               size="lg"
               label={`The escort is here to take the patient home${flow.escort?.name ? ` (${flow.escort.name})` : ''}`}
+              description="Confirm it in person: readiness counts the escort only once confirmed here."
               checked={values.escortPresent}
               onChange={(e) => set('escortPresent', e.currentTarget.checked)}
             />
