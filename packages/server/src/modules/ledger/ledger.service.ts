@@ -614,6 +614,15 @@ async function insertEntry(ctx: ServiceContext, locked: LockedLot, values: Entry
       recordedByName: ctx.actor.displayName,
     });
   } catch (error) {
+    // The trigger's refusal (the service checked first under the same lock, so this is a last line).
+    const e = error as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+    if (
+      (e.code ?? e.cause?.code) === '23514' &&
+      (e.constraint ?? e.cause?.constraint) === 'ledger_entry_balance_nonnegative'
+    )
+      throw new Conflict('The lot does not hold that much.', [
+        { path: 'quantity', message: 'More than the lot holds.' },
+      ]);
     if (isUniqueViolation(error))
       throw new Conflict('This entry was recorded at the same moment by another request: retry to see it.', [
         { path: 'id', message: 'Retry the request.' },
