@@ -9,6 +9,7 @@ import {
   nextDeviceAllowedAt,
   type PlanOrder,
   previewDose,
+  quantityLabel,
   remainderToWaste,
   toAdministrationSubmission,
   toWasteSubmission,
@@ -65,6 +66,13 @@ describe('the lot picker', () => {
     ];
     expect(lotChoices(lots, 'ketamine-racemic', '2026-06-01').map((lot) => lot.id)).toEqual(['soon', 'late']);
     expect(lotChoices(lots, 'esketamine', '2026-06-01').map((lot) => lot.id)).toEqual(['spray']);
+  });
+
+  it('counts devices and troches in whole units', () => {
+    expect(quantityLabel(2, 'device')).toBe('2 devices');
+    expect(quantityLabel(1, 'device')).toBe('1 device');
+    expect(quantityLabel(3, 'troche')).toBe('3 troches');
+    expect(quantityLabel(1.25, 'mL')).toBe('1.25 mL');
   });
 
   it('names the lot, its strength, its expiry and what is left', () => {
@@ -131,6 +139,34 @@ describe('the dose preview', () => {
     expect(preview.drawQuantity).toBe(2);
     expect(preview.drawUnit).toBe('devices');
     expect(preview.calculation.volumeMl).toBeUndefined();
+  });
+
+  it('counts a sublingual dose in troches of the lot’s strength', () => {
+    const troches = vial({
+      id: 't',
+      unit: 'troche',
+      concentrationMgPerMl: null,
+      mgPerUnit: 200,
+      balance: 30,
+    });
+    const order: PlanOrder = {
+      route: 'sublingual',
+      product: 'ketamine-racemic',
+      dose: { value: 300, unit: 'mg' },
+      maximumDose: { value: 400, unit: 'mg' },
+      weightKg: 70,
+    };
+    const preview = previewDose({ order, lot: troches, given: [] });
+    expect(preview.drawQuantity).toBe(1.5);
+    expect(preview.drawUnit).toBe('troche');
+    const result = toAdministrationSubmission({
+      values: form({ lotId: 't', site: '' }),
+      order,
+      preview,
+      id: 'a1',
+      secondSignerRequired: false,
+    });
+    expect(result.submission?.doseMg).toBe(300);
   });
 
   it('says when the lot holds less than the draw', () => {

@@ -19,6 +19,8 @@ export interface DispensableLot {
   id: string;
   product: string;
   concentrationMgPerMl: number | null;
+  /** mg in one unit of the lot (per mL, per device, per troche); the ledger derives mg from it. */
+  mgPerUnit?: number | null;
   unit: string;
   lotNumber: string;
   expiresOn: string;
@@ -55,10 +57,18 @@ export function lotChoices(
     .sort((a, b) => a.expiresOn.localeCompare(b.expiresOn) || a.lotNumber.localeCompare(b.lotNumber));
 }
 
+/** "1.2 mL", "2 devices", "1 troche": the ledger counts devices and troches in whole units. */
+export function quantityLabel(quantity: number, unit: string): string {
+  const value = round(quantity, 3);
+  if (unit === 'mL') return `${value} mL`;
+  const singular = unit.replace(/s$/, '');
+  return `${value} ${value === 1 ? singular : `${singular}s`}`;
+}
+
 /** "Lot K1234 · 50 mg/mL · expires 2027-03-31 · 9.2 mL in stock" */
 export function lotLabel(lot: DispensableLot): string {
   const strength = lot.concentrationMgPerMl !== null ? ` · ${lot.concentrationMgPerMl} mg/mL` : '';
-  return `Lot ${lot.lotNumber}${strength} · expires ${lot.expiresOn} · ${round(lot.balance, 2)} ${lot.unit} in stock`;
+  return `Lot ${lot.lotNumber}${strength} · expires ${lot.expiresOn} · ${quantityLabel(lot.balance, lot.unit)} in stock`;
 }
 
 /** The planned dose in mg for the weight on file (the maximum uses the same conversion). */
@@ -130,14 +140,14 @@ export function previewDose(input: {
     } else if (calculation.volumeMl !== undefined) {
       drawQuantity = calculation.volumeMl;
       drawUnit = 'mL';
-    } else if (lot && lot.concentrationMgPerMl === null) {
-      // Troches and tablets are counted in units of the lot's strength; the ledger derives the mg.
-      drawQuantity = null;
+    } else if (lot && lot.concentrationMgPerMl === null && lot.mgPerUnit) {
+      // Troches are counted in units of the lot's strength (a 200 mg troche: 300 mg is 1.5 troches).
+      drawQuantity = round(calculation.doseMg / lot.mgPerUnit, 3);
     }
   }
   const notEnoughStock =
     lot && drawQuantity !== null && drawQuantity > lot.balance
-      ? `Lot ${lot.lotNumber} holds ${round(lot.balance, 2)} ${lot.unit}; this dose needs ${drawQuantity}.`
+      ? `Lot ${lot.lotNumber} holds ${quantityLabel(lot.balance, lot.unit)}; this dose needs ${drawQuantity}.`
       : null;
   return {
     calculation,
@@ -319,7 +329,7 @@ export function toWasteSubmission(input: {
   if (values.quantity.trim() === '' || !Number.isFinite(quantity) || quantity <= 0)
     errors.quantity = 'Enter the quantity wasted.';
   else if (lot && quantity > lot.balance)
-    errors.quantity = `Lot ${lot.lotNumber} holds ${round(lot.balance, 2)} ${lot.unit}; you cannot waste more.`;
+    errors.quantity = `Lot ${lot.lotNumber} holds ${quantityLabel(lot.balance, lot.unit)}; you cannot waste more.`;
   if (!values.reason.trim()) errors.reason = 'Say why it is wasted (e.g. remainder of a single-use vial).';
   const witness = values.witnessUsername.trim();
   if (!witness) errors.witnessUsername = 'Enter the witness’s email.';

@@ -27,6 +27,7 @@ import {
   nextDeviceAllowedAt,
   type PlanOrder,
   previewDose,
+  quantityLabel,
   remainderToWaste,
   toAdministrationSubmission,
   toWasteSubmission,
@@ -258,7 +259,7 @@ function DoseForm({
                 ? 'Cannot be given'
                 : `${preview.calculation.doseMg} mg${
                     preview.drawQuantity !== null
-                      ? ` · draw ${preview.drawQuantity} ${preview.drawUnit ?? ''}`
+                      ? ` · draw ${quantityLabel(preview.drawQuantity, preview.drawUnit ?? '')}`
                       : ''
                   }`}
             </Text>

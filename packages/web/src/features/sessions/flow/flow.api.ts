@@ -232,6 +232,7 @@ function toDispensableLot(lot: LedgerLot): DispensableLot {
     product: lot.product,
     // Devices and troches carry mg per unit, not per mL: no volume is computed for them.
     concentrationMgPerMl: lot.unit === 'mL' ? lot.concentrationMgPerUnit : null,
+    mgPerUnit: lot.concentrationMgPerUnit,
     unit: lot.unit,
     lotNumber: lot.lotNumber,
     expiresOn: lot.expiresOn,
