@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Chip, Group, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Chip,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
 import { useState } from 'react';
 import { newId } from '../consent/new-id.ts';
 import { formatTime } from '../scheduling/calendar-model.ts';
@@ -284,9 +296,13 @@ export function ObservationsCard({
         <Title order={2} size="h3" id="observations-heading">
           Observations
         </Title>
-        <SedationForm session={session} timeZone={timeZone} />
-        <DissociationForm session={session} timeZone={timeZone} now={now} />
-        {session.doseStartedAt && <SideEffectsForm session={session} timeZone={timeZone} />}
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
+          <Stack gap="lg">
+            <SedationForm session={session} timeZone={timeZone} />
+            {session.doseStartedAt && <SideEffectsForm session={session} timeZone={timeZone} />}
+          </Stack>
+          <DissociationForm session={session} timeZone={timeZone} now={now} />
+        </SimpleGrid>
       </Stack>
     </Paper>
   );

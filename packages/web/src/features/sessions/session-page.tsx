@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconAlarm, IconArrowLeft, IconClockHour4 } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -147,16 +147,13 @@ function MonitoringGrid({ session, now, timeZone }: { session: SessionView; now:
   const recording = !isFinished(session.state) && session.state !== 'scheduled' && can('session.monitor');
   const chart = <VitalsChart session={session} pending={pending} now={now} timeZone={timeZone} />;
   if (!recording) return chart;
+  // The pad first (the most frequent task at the chair), then the chart, then the observations.
   return (
-    <Grid gap="md">
-      <Grid.Col span={{ base: 12, md: 5 }}>
-        <Stack gap="md">
-          <VitalsPad session={session} />
-          <ObservationsCard session={session} timeZone={timeZone} now={now} />
-        </Stack>
-      </Grid.Col>
-      <Grid.Col span={{ base: 12, md: 7 }}>{chart}</Grid.Col>
-    </Grid>
+    <Stack gap="md">
+      <VitalsPad session={session} />
+      {chart}
+      <ObservationsCard session={session} timeZone={timeZone} now={now} />
+    </Stack>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMemo } from 'react';
 import {
   CartesianGrid,
@@ -260,17 +260,17 @@ function ReadingsTable({ points, timeZone }: { points: ChartPoint[]; timeZone: s
           {[...points].reverse().map((point) => (
             <Table.Tr key={point.id}>
               <Table.Td>{formatTime(new Date(point.at).toISOString(), timeZone)}</Table.Td>
-              <Table.Td>{minuteTick(point.minute)}</Table.Td>
+              <Table.Td>{minuteTick(Math.round(point.minute))}</Table.Td>
               <Table.Td>{vitalsSummary(point)}</Table.Td>
               <Table.Td>
                 {point.pending ? (
-                  <Badge color="yellow" variant="light">
+                  <Text size="sm" fw={600} c="yellow.9">
                     Waiting to be sent
-                  </Badge>
+                  </Text>
                 ) : point.level ? (
-                  <Badge color={levelColors[point.level]} variant="light">
+                  <Text size="sm" fw={600} c={`${levelColors[point.level]}.8`}>
                     {levelLabels[point.level]}
-                  </Badge>
+                  </Text>
                 ) : null}
               </Table.Td>
             </Table.Tr>

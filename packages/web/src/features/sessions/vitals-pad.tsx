@@ -161,61 +161,52 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
           <Title order={2} size="h3" id="vitals-pad-heading">
             Record vitals
           </Title>
-          <Badge
-            size="xl"
-            variant="filled"
-            color={live ? levelColors[live.level] : 'gray'}
-            role="status"
-            aria-live="polite"
-            aria-label={
-              live ? `Classification: ${levelLabels[live.level]}` : 'Classification: nothing entered'
-            }
-          >
-            {live ? levelLabels[live.level] : '—'}
-          </Badge>
+          <Group gap="xs" wrap="nowrap">
+            <Button
+              variant="subtle"
+              size="md"
+              onClick={() => {
+                setEntry(emptyVitalsEntry);
+                setErrors({});
+                focus('systolic');
+              }}
+            >
+              Clear
+            </Button>
+            <Badge
+              size="xl"
+              variant="filled"
+              color={live ? levelColors[live.level] : 'gray'}
+              role="status"
+              aria-live="polite"
+              aria-label={
+                live ? `Classification: ${levelLabels[live.level]}` : 'Classification: nothing entered'
+              }
+            >
+              {live ? levelLabels[live.level] : 'Nothing entered'}
+            </Badge>
+          </Group>
         </Group>
 
-        <SimpleGrid cols={2} spacing="xs">
-          {vitalsEntryFields.map((field) => {
-            const info = vitalsFieldInfo[field];
-            const last = previous[field];
-            return (
-              <Paper
-                key={field}
-                withBorder
-                p="xs"
-                radius="md"
-                bg={active === field ? 'var(--mantine-color-blue-light)' : undefined}
-              >
-                <TextInput
-                  ref={(node) => {
-                    inputs.current[field] = node;
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+          <Stack gap={8}>
+            {vitalsEntryFields.map((field) => {
+              const info = vitalsFieldInfo[field];
+              const last = previous[field];
+              return (
+                <Group
+                  key={field}
+                  gap={6}
+                  wrap="nowrap"
+                  align="center"
+                  p={4}
+                  style={{
+                    borderRadius: 8,
+                    background: active === field ? 'var(--mantine-color-blue-light)' : undefined,
                   }}
-                  label={`${info.label} (${info.unit})`}
-                  description={last !== undefined ? `Last ${last}` : 'No earlier reading'}
-                  // The pad below is the keyboard on a tablet; a hardware keyboard still types.
-                  inputMode="none"
-                  autoComplete="off"
-                  size="xl"
-                  value={entry[field]}
-                  error={errors[field]}
-                  onFocus={() => setActive(field)}
-                  onChange={(event) => {
-                    const digits = event.currentTarget.value.replace(/[^0-9]/g, '').slice(0, 3);
-                    setEntry({ ...entry, [field]: digits });
-                    setErrors((e) => ({ ...e, [field]: undefined }));
-                  }}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter') {
-                      event.preventDefault();
-                      record();
-                    }
-                  }}
-                  styles={{ input: { fontSize: 32, fontWeight: 700, textAlign: 'center' } }}
-                />
-                <Group grow gap="xs" mt={6}>
+                >
                   <ActionIcon
-                    size={48}
+                    size={56}
                     variant="default"
                     aria-label={`${info.label} down 1`}
                     onClick={() => {
@@ -223,10 +214,39 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
                       setActive(field);
                     }}
                   >
-                    <IconMinus size={22} aria-hidden />
+                    <IconMinus size={24} aria-hidden />
                   </ActionIcon>
+                  <TextInput
+                    ref={(node) => {
+                      inputs.current[field] = node;
+                    }}
+                    style={{ flex: 1 }}
+                    label={`${info.label} (${info.unit})`}
+                    description={last !== undefined ? `Last ${last}` : 'No earlier reading'}
+                    // The pad beside is the keyboard on a tablet; a hardware keyboard still types.
+                    inputMode="none"
+                    autoComplete="off"
+                    value={entry[field]}
+                    error={errors[field]}
+                    onFocus={() => setActive(field)}
+                    onChange={(event) => {
+                      const digits = event.currentTarget.value.replace(/[^0-9]/g, '').slice(0, 3);
+                      setEntry({ ...entry, [field]: digits });
+                      setErrors((e) => ({ ...e, [field]: undefined }));
+                    }}
+                    onKeyDown={(event) => {
+                      if (event.key === 'Enter') {
+                        event.preventDefault();
+                        record();
+                      }
+                    }}
+                    styles={{
+                      label: { fontSize: 15, fontWeight: 600 },
+                      input: { height: 52, fontSize: 30, fontWeight: 700, textAlign: 'center' },
+                    }}
+                  />
                   <ActionIcon
-                    size={48}
+                    size={56}
                     variant="default"
                     aria-label={`${info.label} up 1`}
                     onClick={() => {
@@ -234,41 +254,52 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
                       setActive(field);
                     }}
                   >
-                    <IconPlus size={22} aria-hidden />
+                    <IconPlus size={24} aria-hidden />
                   </ActionIcon>
                 </Group>
-              </Paper>
-            );
-          })}
-        </SimpleGrid>
+              );
+            })}
+          </Stack>
 
-        <SimpleGrid cols={3} spacing={6} role="group" aria-label="Number pad">
-          {keys.map((key) => (
-            <UnstyledButton
-              key={key}
-              onClick={() => press(key)}
-              aria-label={
-                key === 'backspace' ? 'Delete last digit' : key === 'next' ? 'Next measure' : `Digit ${key}`
-              }
-              style={{
-                minHeight: 56,
-                borderRadius: 8,
-                border: '1px solid var(--mantine-color-default-border)',
-                background: 'var(--mantine-color-default)',
-                fontSize: 26,
-                fontWeight: 600,
-                textAlign: 'center',
-              }}
-            >
-              {key === 'backspace' ? (
-                <IconBackspace size={26} aria-hidden />
-              ) : key === 'next' ? (
-                <Text fw={600}>Next</Text>
-              ) : (
-                key
-              )}
-            </UnstyledButton>
-          ))}
+          <Stack gap={8}>
+            <SimpleGrid cols={3} spacing={6} role="group" aria-label="Number pad">
+              {keys.map((key) => (
+                <UnstyledButton
+                  key={key}
+                  onClick={() => press(key)}
+                  aria-label={
+                    key === 'backspace'
+                      ? 'Delete last digit'
+                      : key === 'next'
+                        ? 'Next measure'
+                        : `Digit ${key}`
+                  }
+                  style={{
+                    minHeight: 60,
+                    borderRadius: 8,
+                    border: '1px solid var(--mantine-color-default-border)',
+                    background: 'var(--mantine-color-default)',
+                    fontSize: 26,
+                    fontWeight: 600,
+                    display: 'flex',
+                    alignItems: 'center',
+                    justifyContent: 'center',
+                  }}
+                >
+                  {key === 'backspace' ? (
+                    <IconBackspace size={26} aria-hidden />
+                  ) : key === 'next' ? (
+                    <Text fw={600}>Next</Text>
+                  ) : (
+                    key
+                  )}
+                </UnstyledButton>
+              ))}
+            </SimpleGrid>
+            <Button size="xl" onClick={record} fullWidth>
+              Record reading
+            </Button>
+          </Stack>
         </SimpleGrid>
 
         {live && live.reasons.length > 0 && (
@@ -280,23 +311,6 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
             </List>
           </Alert>
         )}
-
-        <Group grow>
-          <Button size="xl" onClick={record}>
-            Record reading
-          </Button>
-          <Button
-            size="xl"
-            variant="default"
-            onClick={() => {
-              setEntry(emptyVitalsEntry);
-              setErrors({});
-              focus('systolic');
-            }}
-          >
-            Clear
-          </Button>
-        </Group>
 
         {lastSaved && (
           <SavedReading
