@@ -125,7 +125,8 @@ export function SessionAlerts({ session, timeZone }: { session: SessionView; tim
   const open = session.alerts.filter((a) => a.status === 'open');
   const acknowledged = session.alerts.filter((a) => a.status === 'acknowledged');
   if (session.alerts.length === 0) return null;
-  const mayAcknowledge = can('session.monitor') || can('alerts.acknowledge');
+  // The session's acknowledgement route is under session.monitor (the nurse at the chair).
+  const mayAcknowledge = can('session.monitor');
 
   return (
     <Paper
