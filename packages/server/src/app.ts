@@ -29,6 +29,7 @@ import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
 import { patientRoutes } from './modules/patients/patients.routes.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
 import { preparationRoutes } from './modules/preparation/preparation.routes.ts';
+import { remsRoutes } from './modules/rems/rems.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
 import { adverseEventRoutes } from './modules/session-safety/adverse-events.routes.ts';
@@ -213,6 +214,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   psychotherapyNoteRoutes(app, deps);
   sessionRoutes(app, deps);
   adverseEventRoutes(app, deps);
+  remsRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

@@ -190,6 +190,7 @@ const isolationPlan = {
 /** A valid request for each patient route: a 404 must come from the clinic boundary, not from bad input. */
 const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/patients/:patientId': {},
+  'GET /api/v1/patients/:patientId/adverse-events': {},
   'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
   'GET /api/v1/patients/:patientId/history': {},
   'GET /api/v1/patients/:patientId/sessions': {},

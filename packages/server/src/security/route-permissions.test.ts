@@ -668,6 +668,22 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   },
   'GET /api/v1/sessions/:sessionId/adverse-events': {},
   'GET /api/v1/patients/:patientId/adverse-events': {},
+  // SPRAVATO REMS: the walked session's form; the first caller's answers (201) and submission (201), then
+  // another caller's answers with the same id (409) and the submission's replay (200).
+  'GET /api/v1/rems/forms': {},
+  'GET /api/v1/sessions/:sessionId/rems-form': {},
+  'GET /api/v1/sessions/:sessionId/rems-form.pdf': {},
+  'POST /api/v1/sessions/:sessionId/rems-form/answers': {
+    payload: { id: '6d7e8f9a-0b1c-4d2e-9f3a-4b5c6d7e8f9a', answers: { enrolledInRems: true } },
+  },
+  'POST /api/v1/sessions/:sessionId/rems-form/submission': {
+    payload: {
+      id: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b',
+      submittedAt: '2026-05-01T09:00:00Z',
+      method: 'online',
+      acknowledgeIncomplete: true,
+    },
+  },
   // Ledger: lot, witness and reversed entry are filled in beforeAll.
   'GET /api/v1/ledger/locations': {},
   'POST /api/v1/ledger/locations': {

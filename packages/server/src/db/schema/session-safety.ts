@@ -187,6 +187,8 @@ export const remsFormAnswer = pgTable(
     id: uuid('id').notNull(),
     clinicId: uuid('clinic_id').notNull(),
     sessionId: uuid('session_id').notNull(),
+    /** 1, 2, ... per session: the highest is the answers that count (a parallel save of the same one is refused). */
+    revision: integer('revision').notNull(),
     answers: jsonb('answers').$type<RemsFormAnswers>().notNull(),
     recordedBy: uuid('recorded_by').notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
@@ -194,6 +196,7 @@ export const remsFormAnswer = pgTable(
   (t) => [
     primaryKey({ columns: [t.clinicId, t.id] }),
     unique('rems_form_answer_id_key').on(t.id),
+    unique('rems_form_answer_revision_key').on(t.clinicId, t.sessionId, t.revision),
     foreignKey({
       columns: [t.clinicId, t.sessionId],
       foreignColumns: [dosingSession.clinicId, dosingSession.id],

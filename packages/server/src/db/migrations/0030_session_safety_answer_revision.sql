@@ -1,0 +1,2 @@
+ALTER TABLE "rems_form_answer" ADD COLUMN "revision" integer NOT NULL;--> statement-breakpoint
+ALTER TABLE "rems_form_answer" ADD CONSTRAINT "rems_form_answer_revision_key" UNIQUE("clinic_id","session_id","revision");
