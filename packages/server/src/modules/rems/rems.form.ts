@@ -25,8 +25,8 @@ import {
 } from '../../db/schema/index.ts';
 import type { RemsFormAnswers } from '../../db/schema/session-safety.ts';
 import { localParts } from '../scheduling/clinic-time.ts';
-import type { DosingSessionRow } from '../session-safety/session-access.ts';
 import { sessionAdverseEvents } from '../session-safety/adverse-events.service.ts';
+import type { DosingSessionRow } from '../session-safety/session-access.ts';
 
 /** Where a field's value came from, so the form can say what the clinician still has to confirm. */
 export type FieldSource = 'record' | 'clinician' | 'previous-form';
