@@ -938,3 +938,168 @@ describe('access', () => {
     expect((await get(nurse, randomUUID())).statusCode).toBe(404);
   }, 60_000);
 });
+
+describe('esketamine and parallel doses', () => {
+  it('gives SPRAVATO in whole 28 mg devices, 5 minutes apart per device, within the plan’s maximum', async () => {
+    await dayAt('2026-06-08T13:00:00Z');
+    const spravatoPatient = await createPatient(database.db, clinicId, { givenName: 'Eske' });
+    const spravatoPlan = (
+      await completePathway(
+        actors,
+        spravatoPatient,
+        kapImPlan('2026-06-08', {
+          protocolId: 'spravato-trd',
+          route: 'intranasal',
+          product: 'esketamine',
+          dosingSessions: 12,
+          weightKg: null,
+          startingDose: { value: 56, unit: 'mg' },
+          maximumDose: { value: 84, unit: 'mg' },
+        }),
+      )
+    ).planId;
+    const product = await as(
+      app,
+      admin,
+    )({
+      method: 'POST',
+      url: '/api/v1/ledger/products',
+      payload: {
+        product: 'esketamine',
+        name: 'SPRAVATO 28 mg nasal spray device',
+        ndc: '50458-028-02',
+        form: 'nasal-device',
+        concentrationMgPerUnit: 28,
+        containerSize: 2,
+      },
+    });
+    expect(product.statusCode, product.body).toBe(201);
+    const locations = (await as(app, admin)({ method: 'GET', url: '/api/v1/ledger/locations' })).json();
+    const receipt = await as(
+      app,
+      admin,
+    )({
+      method: 'POST',
+      url: '/api/v1/ledger/receipts',
+      payload: {
+        id: randomUUID(),
+        locationId: (locations.items ?? locations)[0].id,
+        productId: product.json().id,
+        lotNumber: 'SPR-7',
+        expiresOn: '2027-06-30',
+        containers: 3,
+        supplier: { name: 'Pharma Supply', address: '2 Supply Road, Springfield', deaNumber: 'RP7654321' },
+        invoiceNumber: 'INV-2',
+        receivedAt: '2026-06-08T11:00:00Z',
+      },
+    });
+    expect(receipt.statusCode, receipt.body).toBe(201);
+    const deviceLot = (
+      await as(app, admin)({ method: 'GET', url: `/api/v1/ledger/entries/${receipt.json().id}` })
+    ).json().lot.id as string;
+
+    const id = randomUUID();
+    await database.db.insert(appointment).values({
+      id,
+      clinicId,
+      patientId: spravatoPatient.id,
+      kind: 'dosing',
+      startsAt: clock.now(),
+      endsAt: new Date(clock.now().getTime() + 2 * 60 * 60_000),
+      createdAt: clock.now(),
+      planId: spravatoPlan,
+      protocolId: 'spravato-trd',
+      route: 'intranasal',
+      product: 'esketamine',
+    });
+    await confirmRideHome(id);
+    const assigned = await as(
+      app,
+      nurse,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${spravatoPatient.id}/measure-assignments`,
+      payload: { instruments: ['phq9'] },
+    });
+    await as(
+      app,
+      nurse,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${spravatoPatient.id}/measure-assignments/${assigned.json().assigned[0].id}/responses`,
+      payload: { id: randomUUID(), answers: [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] },
+    });
+    expect((await post(frontDesk, id, 'check-in')).statusCode).toBe(201);
+    await post(nurse, id, 'vitals', vitals());
+    await post(nurse, id, 'observations', moaas(5));
+    const run = await post(nurse, id, 'checklist', checklist({ hoursSinceFood: 3, hoursSinceLiquids: 1 }));
+    expect(run.json().state, JSON.stringify(run.json().checklist)).toBe('cleared-to-dose');
+    expect(run.json().observationPlan).toMatchObject({
+      readingsAtMinutes: [0, 40],
+      minimumObservationMinutes: 120,
+    });
+
+    const esk = (doseMg: number, extra: Record<string, unknown> = {}) =>
+      dose({ lotId: deviceLot, doseMg, site: 'Both nostrils', ...extra });
+    const notWhole = await post(nurse, id, 'administrations', esk(40));
+    expect(notWhole.statusCode).toBe(400);
+    expect(notWhole.json().errors[0].path).toBe('doseMg');
+    // The IM vial lot is not a lot for a nasal dose.
+    expect((await post(nurse, id, 'administrations', dose({ doseMg: 56 }))).json().errors[0].path).toBe(
+      'lotId',
+    );
+    const first = await post(nurse, id, 'administrations', esk(56));
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json().administrations[0]).toMatchObject({
+      devices: 2,
+      quantity: 2,
+      volumeMl: null,
+      concentrationUnit: 'mg/device',
+      lotNumber: 'SPR-7',
+    });
+    // Two devices given: the next one not before 10 minutes after the first.
+    await pass(6);
+    const tooSoon = await post(nurse, id, 'administrations', esk(28));
+    expect(tooSoon.statusCode).toBe(400);
+    expect(tooSoon.json().errors[0]).toEqual({
+      path: 'startedAt',
+      message: 'Not before 2026-06-08T13:10:00.000Z.',
+    });
+    await pass(4);
+    const third = await post(nurse, id, 'administrations', esk(28));
+    expect(third.statusCode, third.body).toBe(201);
+    expect(third.json().planOrder).toMatchObject({ givenMg: 84, remainingMg: 0 });
+    await pass(5);
+    expect((await post(nurse, id, 'administrations', esk(28))).statusCode).toBe(400);
+    // BP at ~40 minutes is the next reading due (SPRAVATO PI).
+    expect((await post(nurse, id, 'start-monitoring')).statusCode).toBe(200);
+    expect((await get(nurse, id)).json().nextReadingDue).toEqual({
+      dueAt: '2026-06-08T13:40:00.000Z',
+      overdue: false,
+    });
+  }, 120_000);
+
+  it('serializes parallel doses of one session: the plan’s maximum holds and no dose is lost', async () => {
+    await dayAt('2026-06-09T13:00:00Z');
+    await phq9Today();
+    const id = await clearedSession();
+    expect((await post(nurse, id, 'administrations', dose())).statusCode).toBe(201);
+    await pass(2);
+    const answers = await Promise.all([
+      post(nurse, id, 'administrations', dose()),
+      post(nurse, id, 'administrations', dose()),
+      post(nurse, id, 'administrations', dose()),
+    ]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 400, 400]);
+    const given = await database.db
+      .select()
+      .from(doseAdministration)
+      .where(and(eq(doseAdministration.clinicId, clinicId), eq(doseAdministration.sessionId, id)));
+    expect(given.map((d) => d.sequence).sort()).toEqual([1, 2]);
+    const drawn = await database.db
+      .select()
+      .from(ledgerEntry)
+      .where(and(eq(ledgerEntry.clinicId, clinicId), eq(ledgerEntry.sessionId, id)));
+    expect(drawn.map((e) => e.administrationId).sort()).toEqual(given.map((d) => d.id).sort());
+  }, 60_000);
+});
