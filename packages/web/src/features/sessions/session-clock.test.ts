@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueView, elapsedView, formatDuration } from './session-clock.ts';
+import { dueView, elapsedView, formatDuration, scheduleText } from './session-clock.ts';
 
 const t0 = Date.parse('2026-06-01T09:00:00Z');
 const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
@@ -80,5 +80,30 @@ describe('dueView', () => {
   });
   it('says the session ended once it did', () => {
     expect(dueView({ dueAt: at(40), overdue: true }, ms(300), { state: 'discharged' }).tone).toBe('none');
+  });
+});
+
+describe('scheduleText', () => {
+  it('words the IV schedule', () => {
+    expect(
+      scheduleText({
+        readingsAtMinutes: [0, 10, 20, 30, 40, 55, 70],
+        thenEveryMinutes: null,
+        minimumObservationMinutes: 70,
+      }),
+    ).toBe(
+      'Readings before the dose and at 10, 20, 30, 40, 55 and 70 min, then as clinically needed · observe at least 1 h 10 min',
+    );
+  });
+  it('words SPRAVATO and a clinic interval', () => {
+    expect(
+      scheduleText({ readingsAtMinutes: [0, 40], thenEveryMinutes: 15, minimumObservationMinutes: 120 }),
+    ).toBe('Readings before the dose and at 40 min, then every 15 min · observe at least 2 h 00 min');
+  });
+  it('says what the clinic has not set', () => {
+    expect(
+      scheduleText({ readingsAtMinutes: [0], thenEveryMinutes: null, minimumObservationMinutes: null }),
+    ).toBe('Reading before the dose, then as clinically needed · minimum observation not set by the clinic');
+    expect(scheduleText(null)).toBeNull();
   });
 });

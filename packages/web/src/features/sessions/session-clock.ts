@@ -101,3 +101,37 @@ export const dueToneColors: Record<DueTone, string> = {
   overdue: 'red',
   'waiting-to-send': 'yellow',
 };
+
+/**
+ * The route's reading schedule in words, as @kapstone/clinical's observationSchedule gives it with the
+ * clinic's settings: "Readings at 0, 10, 20, 30, 40, 55 and 70 min, then every 15 min · observe at least 70 min".
+ */
+export function scheduleText(
+  plan:
+    | {
+        readingsAtMinutes: readonly number[];
+        thenEveryMinutes: number | null;
+        minimumObservationMinutes: number | null;
+      }
+    | null
+    | undefined,
+): string | null {
+  if (!plan) return null;
+  const at = plan.readingsAtMinutes.map((m) => (m === 0 ? 'before the dose' : `${m}`));
+  const listed =
+    at.length === 0
+      ? ''
+      : at.length === 1
+        ? `Reading ${at[0] === 'before the dose' ? 'before the dose' : `at ${at[0]} min`}`
+        : `Readings ${at[0] === 'before the dose' ? 'before the dose and at ' : 'at '}${at
+            .filter((m) => m !== 'before the dose')
+            .join(', ')
+            .replace(/, ([^,]*)$/, ' and $1')} min`;
+  const then =
+    plan.thenEveryMinutes === null ? 'then as clinically needed' : `then every ${plan.thenEveryMinutes} min`;
+  const minimum =
+    plan.minimumObservationMinutes === null
+      ? 'minimum observation not set by the clinic'
+      : `observe at least ${formatDuration(plan.minimumObservationMinutes * minuteMs)}`;
+  return `${listed ? `${listed}, ` : ''}${then} · ${minimum}`;
+}
