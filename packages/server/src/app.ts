@@ -33,6 +33,7 @@ import { remsRoutes } from './modules/rems/rems.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
 import { adverseEventRoutes } from './modules/session-safety/adverse-events.routes.ts';
+import { dischargeInstructionRoutes } from './modules/session-safety/discharge-instructions.routes.ts';
 import { psychotherapyNoteRoutes } from './modules/session-safety/psychotherapy-notes.routes.ts';
 import { sessionRoutes } from './modules/sessions/sessions.routes.ts';
 import securityPlugin from './security/plugin.ts';
@@ -215,6 +216,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   sessionRoutes(app, deps);
   adverseEventRoutes(app, deps);
   remsRoutes(app, deps);
+  dischargeInstructionRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

@@ -684,6 +684,11 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
       acknowledgeIncomplete: true,
     },
   },
+  'GET /api/v1/sessions/:sessionId/discharge-instructions': {},
+  'GET /api/v1/sessions/:sessionId/discharge-instructions.pdf': {},
+  'GET /api/v1/me/discharge-instructions': {},
+  'GET /api/v1/me/sessions/:sessionId/discharge-instructions': {},
+  'GET /api/v1/me/sessions/:sessionId/discharge-instructions.pdf': {},
   // Ledger: lot, witness and reversed entry are filled in beforeAll.
   'GET /api/v1/ledger/locations': {},
   'POST /api/v1/ledger/locations': {
