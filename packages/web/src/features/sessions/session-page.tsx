@@ -18,7 +18,7 @@ import { AbortSessionForm } from './flow/pre-dose-panel.tsx';
 import { ObservationsCard } from './observations-card.tsx';
 import { PendingWritesList } from './pending-writes-list.tsx';
 import { SessionAlerts } from './session-alerts.tsx';
-import { dueToneColors, dueView, elapsedView } from './session-clock.ts';
+import { dueToneColors, dueView, elapsedView, scheduleText } from './session-clock.ts';
 import { treatmentLabel } from './session-format.ts';
 import { onPendingWriteSent, pendingWrites, usePendingWrites } from './session-queue.ts';
 import { sessionKeys, sessionOfAnswer, useSessionView } from './sessions.api.ts';
@@ -135,6 +135,11 @@ function SessionHeader({ session, now }: { session: SessionView; now: number }) 
             </Group>
           )}
         </Group>
+        {monitoring && scheduleText(session.observationPlan) && (
+          <Text size="sm" c="dimmed" data-testid="reading-schedule">
+            {scheduleText(session.observationPlan)}
+          </Text>
+        )}
         {session.state === 'aborted' && session.abortReason && <Text>Stopped: {session.abortReason}</Text>}
       </Stack>
     </Paper>
