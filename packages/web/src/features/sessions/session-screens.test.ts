@@ -115,6 +115,7 @@ function session(overrides: Partial<SessionView> = {}): SessionView {
       },
     ],
     nextReadingDue: { dueAt: minutesAgo(5), overdue: true },
+    observationPlan: { readingsAtMinutes: [0], thenEveryMinutes: 15, minimumObservationMinutes: 90 },
     allowedActions: ['administer', 'discharge', 'abort'],
     ...overrides,
   };
@@ -172,6 +173,7 @@ describe('the chair screen', () => {
     expect(html).toMatch(/data-tone="overdue"/);
     expect(html).toMatch(/Reading overdue by \d+ min/);
     expect(html).toContain('Since the dose');
+    expect(html).toContain('Reading before the dose, then every 15 min · observe at least 1 h 30 min');
     // Alert with its acknowledge button named after the alert.
     expect(html).toContain('aria-label="Acknowledge: Critical vitals: Systolic 184 mmHg ≥ 180"');
     // The vitals pad.
