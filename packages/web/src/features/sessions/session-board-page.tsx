@@ -32,7 +32,7 @@ import { levelColors, levelLabels } from './vitals-entry-model.ts';
 /**
  * The nurse's board: every chair with a session today, in a stable order (by room, then time) so that cards
  * do not jump under a finger. An overdue reading turns its card red; open alerts and readings still waiting
- * to be sent are on the card. Refreshes every 15 seconds; the clock on it ticks in between.
+ * to be sent are on the card. Refreshes every 20 seconds; the clock on it ticks in between.
  */
 
 const alertColors = { critical: 'red', high: 'orange', moderate: 'yellow', low: 'gray' } as const;

@@ -18,17 +18,19 @@ export const sessionKeys = {
   session: (sessionId: string) => ['sessions', sessionId] as const,
 };
 
-/** How often the board and a chair refresh: other devices record readings and alerts too. */
-const boardRefreshMs = 15_000;
-const chairRefreshMs = 20_000;
+/**
+ * How often the board and a chair re-read: other tablets record readings and alerts too. Each read is an
+ * audited read of the record, so not faster than this; this tablet's own writes answer with the session and
+ * show at once, and the due times tick on the tablet's clock in between.
+ */
+const boardRefreshMs = 20_000;
+const chairRefreshMs = 30_000;
 
 export function useBoard() {
   return useQuery({
     queryKey: sessionKeys.board,
     queryFn: ({ signal }) => request<BoardView>(`${apiBase}/sessions/board`, { signal }),
     refetchInterval: boardRefreshMs,
-    // The board's job is to be current: a refetch on return to the tab is not noise here.
-    refetchOnWindowFocus: true,
     staleTime: 5_000,
   });
 }
@@ -38,7 +40,6 @@ export function useSessionView(sessionId: string) {
     queryKey: sessionKeys.session(sessionId),
     queryFn: ({ signal }) => request<SessionView>(sessionPath(sessionId), { signal }),
     refetchInterval: chairRefreshMs,
-    refetchOnWindowFocus: true,
     staleTime: 5_000,
     retry: false,
   });
