@@ -55,7 +55,7 @@ const treatments = {
       protocolId: 'spravato-trd',
       route: 'intranasal',
       product: 'esketamine',
-      dosingSessions: 8,
+      dosingSessions: 12,
       weightKg: null,
       startingDose: { value: 56, unit: 'mg' },
       maximumDose: { value: 84, unit: 'mg' },
