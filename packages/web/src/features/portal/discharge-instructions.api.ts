@@ -3,16 +3,14 @@ import { apiBase, request } from '../../api/client.ts';
 import type { DischargeInstructionsView } from '../sessions/flow/flow.api.ts';
 
 /**
- * The patient's own discharge instructions, one per session they were discharged from (the portal's
- * `/me` scope: the server answers only the signed-in patient's sessions).
+ * The patient's own discharge instructions, one per session, newest first (the portal's `/me` scope: the
+ * server answers only the signed-in patient's sessions).
  */
-export interface OwnSessionInstructions {
-  sessionId: string;
-  /** The clinic's date of the session. */
-  date: string;
-  dischargedAt: string | null;
-  instructions: DischargeInstructionsView;
-}
+export type OwnSessionInstructions = DischargeInstructionsView;
+
+/** The same instructions as a PDF. */
+export const ownInstructionsPdfUrl = (sessionId: string) =>
+  `${apiBase}/me/sessions/${encodeURIComponent(sessionId)}/discharge-instructions.pdf`;
 
 export const ownInstructionsKeys = {
   list: ['me', 'discharge-instructions'] as const,

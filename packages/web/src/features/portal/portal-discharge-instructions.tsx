@@ -5,7 +5,11 @@ import { isProblem, problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { formatDate } from '../patients/patient-format.ts';
 import { DischargeInstructionsContent } from '../sessions/flow/discharge-instructions-view.tsx';
-import { useOwnDischargeInstructions, useOwnSessionInstructions } from './discharge-instructions.api.ts';
+import {
+  ownInstructionsPdfUrl,
+  useOwnDischargeInstructions,
+  useOwnSessionInstructions,
+} from './discharge-instructions.api.ts';
 
 const printStyles = '@media print { .kapstone-no-print { display: none !important; } }';
 
@@ -15,7 +19,7 @@ export function PortalDischargeInstructionsCard() {
   // Nothing to say before a first session (or while the server has no such list yet).
   if (list.isPending || list.isError || !list.data || list.data.items.length === 0) return null;
   const latest = list.data.items[0]!;
-  const help = latest.instructions.sections.find((s) => s.id === 'get-help');
+  const help = latest.sections.find((s) => s.id === 'get-help');
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="after-session-title">
       <Stack gap="sm">
@@ -85,17 +89,29 @@ export function PortalDischargeInstructionsPage() {
         <Anchor component={Link} to="/portal">
           Back to your home page
         </Anchor>
-        <Button
-          size="md"
-          variant="light"
-          leftSection={<IconPrinter size={18} aria-hidden />}
-          onClick={() => window.print()}
-        >
-          Print
-        </Button>
+        <Group gap="xs">
+          <Button
+            size="md"
+            variant="light"
+            leftSection={<IconPrinter size={18} aria-hidden />}
+            onClick={() => window.print()}
+          >
+            Print
+          </Button>
+          <Button
+            component="a"
+            href={ownInstructionsPdfUrl(sessionId)}
+            target="_blank"
+            rel="noopener"
+            size="md"
+            variant="default"
+          >
+            PDF
+          </Button>
+        </Group>
       </Group>
       <Text c="dimmed">Session of {formatDate(own.data.date)}</Text>
-      <DischargeInstructionsContent instructions={own.data.instructions} />
+      <DischargeInstructionsContent instructions={own.data} />
     </Stack>
   );
 }

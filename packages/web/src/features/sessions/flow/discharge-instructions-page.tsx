@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 import { problemMessage } from '../../../api/client.ts';
 import { useDocumentTitle } from '../../../app/use-document-title.ts';
 import { DischargeInstructionsContent } from './discharge-instructions-view.tsx';
-import { useDischargeInstructions } from './flow.api.ts';
+import { dischargeInstructionsPdfUrl, useDischargeInstructions } from './flow.api.ts';
 
 const printStyles = '@media print { .kapstone-no-print { display: none !important; } }';
 
@@ -29,7 +29,23 @@ export function DischargeInstructionsPage() {
           >
             Print
           </Button>
+          <Button
+            component="a"
+            href={dischargeInstructionsPdfUrl(sessionId)}
+            target="_blank"
+            rel="noopener"
+            size="lg"
+            variant="default"
+          >
+            PDF
+          </Button>
         </Group>
+        {instructions.data?.missingSettings.includes('crisisPhone') && (
+          <Alert color="yellow" className="kapstone-no-print" title="The clinic’s crisis phone is not set">
+            The instructions tell the patient to call the clinic without a number. An administrator sets the
+            crisis phone in the clinic settings.
+          </Alert>
+        )}
         {instructions.isPending && <Loader aria-label="Loading the instructions" />}
         {instructions.isError && (
           <Alert color="red" role="alert" title="The instructions could not be loaded">

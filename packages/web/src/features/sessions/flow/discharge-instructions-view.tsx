@@ -24,6 +24,11 @@ export function DischargeInstructionsContent({
               <List.Item key={line}>{line}</List.Item>
             ))}
           </List>
+          {section.citations && section.citations.length > 0 && (
+            <Text size="xs" c="dimmed">
+              Source: {section.citations.map((c) => c.source).join('; ')}
+            </Text>
+          )}
         </Stack>
       ))}
       <Text size="sm" c="dimmed">

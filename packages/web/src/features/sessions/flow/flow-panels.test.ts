@@ -2,12 +2,15 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createElement, type FunctionComponent } from 'react';
 import { renderToString } from 'react-dom/server';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import type { SessionView as SignedInView } from '../../../api/types.ts';
 import { theme } from '../../../app/theme.ts';
 import { sessionKey } from '../../auth/auth.api.ts';
-import { PortalDischargeInstructionsCard } from '../../portal/portal-discharge-instructions.tsx';
+import {
+  PortalDischargeInstructionsCard,
+  PortalDischargeInstructionsPage,
+} from '../../portal/portal-discharge-instructions.tsx';
 import { remsKeys } from '../../rems/rems.api.ts';
 import type { RemsFormSummary } from '../../rems/rems-model.ts';
 import { RemsPage } from '../../rems/rems-page.tsx';
@@ -15,6 +18,7 @@ import type { SessionView } from '../sessions.types.ts';
 import { AdministrationPanel } from './administration-panel.tsx';
 import { AdverseEventsPanel } from './adverse-events-panel.tsx';
 import { CheckInPanel } from './check-in-panel.tsx';
+import { DischargeInstructionsPage } from './discharge-instructions-page.tsx';
 import { DischargePanel } from './discharge-panel.tsx';
 import { type AdverseEventView, type ChecklistView, flowKeys, type PlanOrderView } from './flow.api.ts';
 import { PreDosePanel } from './pre-dose-panel.tsx';
@@ -175,6 +179,52 @@ function render(
   // React separates adjacent text parts with empty comments; the screen reads them as one.
   return html.replaceAll('<!-- -->', '');
 }
+
+/** A page that reads its id from the address. */
+function renderAt(
+  path: string,
+  pattern: string,
+  page: FunctionComponent,
+  permissions: string[],
+  seed: (client: QueryClient) => void,
+) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+  client.setQueryData(sessionKey, signedIn(permissions));
+  seed(client);
+  const html = renderToString(
+    createElement(
+      MantineProvider,
+      { theme },
+      createElement(
+        QueryClientProvider,
+        { client },
+        createElement(
+          MemoryRouter,
+          { initialEntries: [path] },
+          createElement(Routes, null, createElement(Route, { path: pattern, element: createElement(page) })),
+        ),
+      ),
+    ),
+  );
+  return html.replaceAll('<!-- -->', '');
+}
+
+const instructions = (missingSettings: string[] = []) => ({
+  sessionId,
+  date: '2026-06-01',
+  clinicName: 'Demo clinic',
+  crisisPhone: missingSettings.length ? null : '555-0100',
+  title: 'After your ketamine session at Demo clinic',
+  sections: [
+    {
+      id: 'getting-home',
+      heading: 'Getting home',
+      lines: ['Do not drive until the next day, after a restful sleep.'],
+      citations: [{ section: 'clinical-reference 4.6', source: 'SPRAVATO US PI', evidence: 'primary' }],
+    },
+  ],
+  missingSettings,
+});
 
 const lots = {
   items: [
@@ -598,13 +648,18 @@ describe('the portal', () => {
           {
             sessionId,
             date: '2026-06-01',
-            dischargedAt: minutesAgo(60),
-            instructions: {
-              title: 'After your ketamine session at Demo clinic',
-              sections: [
-                { id: 'get-help', heading: 'When to get help', lines: ['Call 911 at once for chest pain.'] },
-              ],
-            },
+            clinicName: 'Demo clinic',
+            crisisPhone: '555-0100',
+            title: 'After your ketamine session at Demo clinic',
+            sections: [
+              {
+                id: 'get-help',
+                heading: 'When to get help',
+                lines: ['Call 911 at once for chest pain.'],
+                citations: [],
+              },
+            ],
+            missingSettings: [],
           },
         ],
       }),
@@ -612,5 +667,36 @@ describe('the portal', () => {
     expect(html).toContain('After your session on Jun 1, 2026');
     expect(html).toContain('Call 911 at once for chest pain.');
     expect(html).toContain(`href="/portal/sessions/${sessionId}/instructions"`);
+  });
+});
+
+describe('the printed instructions', () => {
+  it('gives staff a page to print and the PDF, and says when the crisis phone is not set', () => {
+    const html = renderAt(
+      `/sessions/${sessionId}/discharge-instructions`,
+      '/sessions/:sessionId/discharge-instructions',
+      DischargeInstructionsPage,
+      nursePermissions,
+      (client) => client.setQueryData(flowKeys.instructions(sessionId), instructions(['crisisPhone'])),
+    );
+    expect(html).toContain('After your ketamine session at Demo clinic');
+    expect(html).toContain('Do not drive until the next day, after a restful sleep.');
+    expect(html).toContain('Source: SPRAVATO US PI');
+    expect(html).toContain(`href="/api/v1/sessions/${sessionId}/discharge-instructions.pdf"`);
+    expect(html).toContain('The clinic’s crisis phone is not set');
+  });
+
+  it('shows the patient their own instructions in the portal, with the PDF', () => {
+    const html = renderAt(
+      `/portal/sessions/${sessionId}/instructions`,
+      '/portal/sessions/:sessionId/instructions',
+      PortalDischargeInstructionsPage,
+      ['portal.self'],
+      (client) => client.setQueryData(['me', 'discharge-instructions', sessionId], instructions()),
+    );
+    expect(html).toContain('Session of Jun 1, 2026');
+    expect(html).toContain('Getting home');
+    expect(html).toContain(`href="/api/v1/me/sessions/${sessionId}/discharge-instructions.pdf"`);
+    expect(html).not.toContain('crisis phone is not set');
   });
 });

@@ -110,10 +110,22 @@ export interface AdverseEventView {
   alert: { id: string; status: 'open' | 'acknowledged'; severity: string } | null;
 }
 
+/** The patient's discharge instructions of one session (session-safety/discharge-instructions.routes.ts). */
 export interface DischargeInstructionsView {
+  sessionId: string;
+  /** The clinic's date of the session. */
+  date: string;
+  clinicName: string;
+  crisisPhone: string | null;
   title: string;
-  sections: { id: string; heading: string; lines: string[] }[];
-  missingSettings?: string[];
+  sections: {
+    id: string;
+    heading: string;
+    lines: string[];
+    citations?: { section: string; source: string; evidence: string }[];
+  }[];
+  /** Clinic settings the instructions would name but that are not set (the crisis phone). */
+  missingSettings: string[];
 }
 
 /** The extra parts of a session the flow panels read; the console's type leaves them open. */
@@ -353,6 +365,10 @@ export function useDischargeInstructions(sessionId: string) {
     retry: false,
   });
 }
+
+/** The instructions as a PDF (the server's), to print or hand over. */
+export const dischargeInstructionsPdfUrl = (sessionId: string) =>
+  `${sessionPath(sessionId)}/discharge-instructions.pdf`;
 
 /** The printable page of the instructions (the app's own page, opened in a new tab to print). */
 export const dischargeInstructionsPrintPath = (sessionId: string) =>
