@@ -141,7 +141,10 @@ function CountForm({
               type="datetime-local"
               label="Counted at"
               value={values.takenAt}
-              onChange={(e) => setValues((v) => ({ ...v, takenAt: e.currentTarget.value }))}
+              onChange={(e) => {
+                const next = e.currentTarget.value;
+                setValues((v) => ({ ...v, takenAt: next }));
+              }}
               error={form.errors.takenAt}
             />
             {inventory ? (
@@ -272,7 +275,10 @@ function CountForm({
             size="lg"
             label="Note (optional)"
             value={values.note}
-            onChange={(e) => setValues((v) => ({ ...v, note: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, note: next }));
+            }}
             autosize
             minRows={1}
           />

@@ -438,7 +438,10 @@ export function LossDialog({
               inputMode="decimal"
               label={`Amount lost (${lot.unit})`}
               value={values.quantity}
-              onChange={(ev) => setValues((v) => ({ ...v, quantity: ev.currentTarget.value }))}
+              onChange={(ev) => {
+                const next = ev.currentTarget.value;
+                setValues((v) => ({ ...v, quantity: next }));
+              }}
               error={e.quantity}
             />
             <TextInput
@@ -446,7 +449,10 @@ export function LossDialog({
               type="datetime-local"
               label="Discovered at"
               value={values.discoveredAt}
-              onChange={(ev) => setValues((v) => ({ ...v, discoveredAt: ev.currentTarget.value }))}
+              onChange={(ev) => {
+                const next = ev.currentTarget.value;
+                setValues((v) => ({ ...v, discoveredAt: next }));
+              }}
               error={e['report.discoveredAt']}
             />
           </SimpleGrid>
@@ -454,7 +460,10 @@ export function LossDialog({
             size="lg"
             label="What happened, as far as known"
             value={values.circumstances}
-            onChange={(ev) => setValues((v) => ({ ...v, circumstances: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, circumstances: next }));
+            }}
             error={e['report.circumstances']}
             autosize
             minRows={3}
@@ -464,7 +473,10 @@ export function LossDialog({
               size="lg"
               label="The loss is significant (weighed against the 21 CFR 1301.76(b) factors)"
               checked={values.significant}
-              onChange={(ev) => setValues((v) => ({ ...v, significant: ev.currentTarget.checked }))}
+              onChange={(ev) => {
+                const next = ev.currentTarget.checked;
+                setValues((v) => ({ ...v, significant: next }));
+              }}
             />
           ) : null}
           <TextInput
@@ -472,21 +484,30 @@ export function LossDialog({
             type="datetime-local"
             label="DEA field office told at (if already)"
             value={values.fieldOfficeNotifiedAt}
-            onChange={(ev) => setValues((v) => ({ ...v, fieldOfficeNotifiedAt: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, fieldOfficeNotifiedAt: next }));
+            }}
             error={e['report.deaFieldOfficeNotifiedAt']}
           />
           <Checkbox
             size="lg"
             label="The police were told"
             checked={values.policeNotified}
-            onChange={(ev) => setValues((v) => ({ ...v, policeNotified: ev.currentTarget.checked }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.checked;
+              setValues((v) => ({ ...v, policeNotified: next }));
+            }}
           />
           {values.policeNotified ? (
             <TextInput
               size="lg"
               label="Police report number"
               value={values.policeReportNumber}
-              onChange={(ev) => setValues((v) => ({ ...v, policeReportNumber: ev.currentTarget.value }))}
+              onChange={(ev) => {
+                const next = ev.currentTarget.value;
+                setValues((v) => ({ ...v, policeReportNumber: next }));
+              }}
             />
           ) : null}
           <ServerError error={record.error} />
@@ -555,14 +576,20 @@ export function AdjustmentDialog({
             inputMode="decimal"
             label={`Amount (${lot.unit})`}
             value={values.quantity}
-            onChange={(ev) => setValues((v) => ({ ...v, quantity: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, quantity: next }));
+            }}
             error={e.quantity}
           />
           <Textarea
             size="lg"
             label="Reason for the adjustment"
             value={values.reason}
-            onChange={(ev) => setValues((v) => ({ ...v, reason: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, reason: next }));
+            }}
             error={e.reason}
             autosize
             minRows={2}
@@ -572,7 +599,10 @@ export function AdjustmentDialog({
             autoComplete="current-password"
             label="Your password (signature)"
             value={values.password}
-            onChange={(ev) => setValues((v) => ({ ...v, password: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, password: next }));
+            }}
             error={e.password}
           />
           <ServerError error={record.error} />
@@ -616,7 +646,10 @@ export function CorrectionDialog({ entry, onClose, onRecorded }: DialogProps & {
             size="lg"
             label="What was wrong with the entry"
             value={values.reason}
-            onChange={(ev) => setValues((v) => ({ ...v, reason: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, reason: next }));
+            }}
             error={form.errors.reason}
             autosize
             minRows={2}
@@ -626,7 +659,10 @@ export function CorrectionDialog({ entry, onClose, onRecorded }: DialogProps & {
             autoComplete="current-password"
             label="Your password (signature)"
             value={values.password}
-            onChange={(ev) => setValues((v) => ({ ...v, password: ev.currentTarget.value }))}
+            onChange={(ev) => {
+              const next = ev.currentTarget.value;
+              setValues((v) => ({ ...v, password: next }));
+            }}
             error={form.errors.password}
           />
           <ServerError error={record.error} />

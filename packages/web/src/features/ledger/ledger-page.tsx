@@ -64,7 +64,7 @@ export function LedgerPage() {
         {items.length > 0 ? (
           <Select
             size="lg"
-            w={320}
+            w={{ base: '100%', sm: 420 }}
             label="Registered location"
             data={items.map((l) => ({ value: l.id, label: `${l.name} (DEA ${l.deaRegistration})` }))}
             value={locationId}

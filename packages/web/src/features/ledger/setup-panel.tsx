@@ -60,21 +60,30 @@ function LocationDialog({ onClose }: { onClose: () => void }) {
             size="lg"
             label="Location name"
             value={values.name}
-            onChange={(e) => setValues((v) => ({ ...v, name: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, name: next }));
+            }}
             error={form.errors.name}
           />
           <TextInput
             size="lg"
             label="Address registered with the DEA"
             value={values.address}
-            onChange={(e) => setValues((v) => ({ ...v, address: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, address: next }));
+            }}
             error={form.errors.address}
           />
           <TextInput
             size="lg"
             label="DEA registration number"
             value={values.deaRegistration}
-            onChange={(e) => setValues((v) => ({ ...v, deaRegistration: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, deaRegistration: next }));
+            }}
             error={form.errors.deaRegistration}
           />
           <ServerError error={create.error} />
@@ -140,7 +149,10 @@ function ProductDialog({ onClose }: { onClose: () => void }) {
             size="lg"
             label="Name as on the label"
             value={values.name}
-            onChange={(e) => setValues((v) => ({ ...v, name: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, name: next }));
+            }}
             error={form.errors.name}
           />
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
@@ -148,7 +160,10 @@ function ProductDialog({ onClose }: { onClose: () => void }) {
               size="lg"
               label="NDC"
               value={values.ndc}
-              onChange={(e) => setValues((v) => ({ ...v, ndc: e.currentTarget.value }))}
+              onChange={(e) => {
+                const next = e.currentTarget.value;
+                setValues((v) => ({ ...v, ndc: next }));
+              }}
               error={form.errors.ndc}
             />
             <TextInput
@@ -156,7 +171,10 @@ function ProductDialog({ onClose }: { onClose: () => void }) {
               inputMode="decimal"
               label={`mg per ${unit}`}
               value={values.concentrationMgPerUnit}
-              onChange={(e) => setValues((v) => ({ ...v, concentrationMgPerUnit: e.currentTarget.value }))}
+              onChange={(e) => {
+                const next = e.currentTarget.value;
+                setValues((v) => ({ ...v, concentrationMgPerUnit: next }));
+              }}
               error={form.errors.concentrationMgPerUnit}
             />
             <TextInput
@@ -164,7 +182,10 @@ function ProductDialog({ onClose }: { onClose: () => void }) {
               inputMode="decimal"
               label={`${unit} per container`}
               value={values.containerSize}
-              onChange={(e) => setValues((v) => ({ ...v, containerSize: e.currentTarget.value }))}
+              onChange={(e) => {
+                const next = e.currentTarget.value;
+                setValues((v) => ({ ...v, containerSize: next }));
+              }}
               error={form.errors.containerSize}
             />
           </SimpleGrid>
@@ -225,7 +246,10 @@ function SettingsForm({ settings, canEdit }: { settings: LedgerSettings; canEdit
             label="Inventory interval (months, optional)"
             description={`In force: ${settings.effectiveIntervalMonths} months. A clinic may only shorten it.`}
             value={values.inventoryIntervalMonths}
-            onChange={(e) => setValues((v) => ({ ...v, inventoryIntervalMonths: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, inventoryIntervalMonths: next }));
+            }}
             error={form.errors.inventoryIntervalMonths}
             disabled={!canEdit}
           />
@@ -235,7 +259,10 @@ function SettingsForm({ settings, canEdit }: { settings: LedgerSettings; canEdit
             label="Keep ledger records (years)"
             description="At least 2 (21 CFR 1304.04(a)); several states require longer."
             value={values.retentionYears}
-            onChange={(e) => setValues((v) => ({ ...v, retentionYears: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, retentionYears: next }));
+            }}
             error={form.errors.retentionYears}
             disabled={!canEdit}
           />
@@ -245,7 +272,10 @@ function SettingsForm({ settings, canEdit }: { settings: LedgerSettings; canEdit
             label="Estimate tolerance (in the lot’s unit, optional)"
             description="How far an estimated count may be from the book. None by default: the reference gives no number."
             value={values.estimateToleranceQuantity}
-            onChange={(e) => setValues((v) => ({ ...v, estimateToleranceQuantity: e.currentTarget.value }))}
+            onChange={(e) => {
+              const next = e.currentTarget.value;
+              setValues((v) => ({ ...v, estimateToleranceQuantity: next }));
+            }}
             error={form.errors.estimateToleranceQuantity}
             disabled={!canEdit}
           />
@@ -368,11 +398,7 @@ export function SetupPanel() {
           </Title>
           {settings.data ? (
             <>
-              <SettingsForm
-                key={settings.data.updatedAt ?? 'default'}
-                settings={settings.data}
-                canEdit={can('ledger.locations.manage')}
-              />
+              <SettingsForm settings={settings.data} canEdit={can('ledger.locations.manage')} />
               {settings.data.updatedAt ? (
                 <Text size="xs" c="dimmed">
                   Last changed {formatInstant(settings.data.updatedAt, session.clinic.timeZone)}.
