@@ -802,6 +802,46 @@ describe('recording in a session', () => {
     expect(viaScreening.statusCode).toBe(400);
   }, 60_000);
 
+  it('corrects a reading by superseding it, or marks it entered in error; the old one stays', async () => {
+    await dayAt('2026-06-04T16:00:00Z');
+    await phq9Today();
+    const id = await clearedSession();
+    const typo = vitals({ systolic: 212, diastolic: 80 });
+    expect((await post(nurse, id, 'vitals', typo)).statusCode).toBe(201);
+    const noReason = await post(nurse, id, 'vitals', vitals({ supersedesId: typo.id }));
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().errors[0].path).toBe('correctionReason');
+    const fix = vitals({ systolic: 122, supersedesId: typo.id, correctionReason: 'Typed 212 for 122' });
+    const corrected = await post(nurse, id, 'vitals', fix);
+    expect(corrected.statusCode, corrected.body).toBe(201);
+    const statuses = Object.fromEntries(
+      corrected.json().vitals.map((v: { id: string; status: string }) => [v.id, v.status]),
+    );
+    expect(statuses[typo.id]).toBe('superseded');
+    expect(statuses[fix.id]).toBe('current');
+    expect(corrected.json().baselineVitals).toMatchObject({ systolic: 122 });
+    const again = await post(
+      nurse,
+      id,
+      'vitals',
+      vitals({ supersedesId: typo.id, correctionReason: 'Again' }),
+    );
+    expect(again.statusCode).toBe(409);
+    const retraction = {
+      id: randomUUID(),
+      measuredAt: minutesAgo(0),
+      supersedesId: fix.id,
+      correctionReason: 'Wrong patient’s cuff',
+      enteredInError: true,
+    };
+    const retracted = await post(nurse, id, 'vitals', retraction);
+    expect(retracted.statusCode, retracted.body).toBe(201);
+    expect(retracted.json().vitals.find((v: { id: string }) => v.id === fix.id).status).toBe(
+      'entered-in-error',
+    );
+    expect(await auditActions(retraction.id)).toContain('session.vitals-entered-in-error');
+  }, 60_000);
+
   it('asks a second signer where the clinic requires one, with their password', async () => {
     await dayAt('2026-06-05T13:00:00Z');
     await phq9Today();

@@ -373,8 +373,31 @@ export const sessionVitalsInputSchema = z
     spo2: measure('spo2'),
     respiratoryRate: measure('respiratoryRate'),
     note: z.string().trim().max(1000).optional(),
+    /** A correction: the reading it supersedes, with the reason (the old reading stays, marked superseded). */
+    supersedesId: z.uuid().optional(),
+    correctionReason: z.string().trim().min(1).max(500).optional(),
+    /** The superseded reading was entered in error: this row carries no values. */
+    enteredInError: z.literal(true).optional(),
   })
   .superRefine((value, ctx) => {
+    if ((value.supersedesId === undefined) !== (value.correctionReason === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.supersedesId === undefined ? 'supersedesId' : 'correctionReason'],
+        message: 'A correction names the reading it corrects and the reason.',
+      });
+    if (value.enteredInError) {
+      if (value.supersedesId === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['supersedesId'],
+          message: 'Name the reading entered in error.',
+        });
+      for (const key of ['systolic', 'diastolic', 'heartRate', 'spo2', 'respiratoryRate'] as const)
+        if (value[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'A retraction carries no values.' });
+      return;
+    }
     if ((value.systolic === undefined) !== (value.diastolic === undefined))
       ctx.addIssue({
         code: 'custom',

@@ -751,7 +751,9 @@ export async function recordSessionVitals(ctx: ServiceContext, sessionId: string
       retried.diastolic === (input.diastolic ?? null) &&
       retried.heartRate === (input.heartRate ?? null) &&
       retried.spo2 === (input.spo2 ?? null) &&
-      retried.respiratoryRate === (input.respiratoryRate ?? null);
+      retried.respiratoryRate === (input.respiratoryRate ?? null) &&
+      retried.supersedesId === (input.supersedesId ?? null) &&
+      retried.enteredInError === (input.enteredInError ?? false);
     if (!same)
       throw new Conflict('A different reading was already saved with this id: generate a new one.', [
         { path: 'id', message: 'Generate a new id.' },
@@ -764,6 +766,18 @@ export async function recordSessionVitals(ctx: ServiceContext, sessionId: string
     throw new Invalid('The reading is from before the patient arrived.', [
       { path: 'measuredAt', message: 'Use the time of this session’s reading.' },
     ]);
+  if (input.supersedesId) {
+    const readings = (await sessionReadings(ctx, [session.id])).get(session.id) ?? [];
+    const target = readings.find((r) => r.row.id === input.supersedesId);
+    if (!target || target.row.enteredInError)
+      throw new Invalid('Correct a reading of this session.', [
+        { path: 'supersedesId', message: 'Not a reading of this session.' },
+      ]);
+    if (target.status !== 'current')
+      throw new Conflict('That reading was already corrected: correct the latest version instead.', [
+        { path: 'supersedesId', message: 'Already corrected.' },
+      ]);
+  }
   const now = ctx.clock.now();
   const inserted = await ctx.tx
     .insert(vitalSigns)
@@ -782,6 +796,9 @@ export async function recordSessionVitals(ctx: ServiceContext, sessionId: string
       recordedAt: now,
       recordedBy: ctx.actor.userId,
       note: input.note ?? null,
+      supersedesId: input.supersedesId ?? null,
+      enteredInError: input.enteredInError ?? false,
+      correctionReason: input.correctionReason ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -791,13 +808,21 @@ export async function recordSessionVitals(ctx: ServiceContext, sessionId: string
       { path: 'id', message: 'Generate a new id.' },
     ]);
   ctx.audit.record({
-    action: 'session.vitals',
+    action: input.supersedesId
+      ? input.enteredInError
+        ? 'session.vitals-entered-in-error'
+        : 'session.vitals-correct'
+      : 'session.vitals',
     resourceType: 'vital_signs',
     resourceId: row.id,
     patientId: session.patientId,
-    detail: { sessionId },
+    detail: { sessionId, ...(input.supersedesId ? { supersedes: input.supersedesId } : {}) },
   });
-  if (session.dosingStartedAt && (session.state === 'dosing' || session.state === 'monitoring')) {
+  if (
+    !row.enteredInError &&
+    session.dosingStartedAt &&
+    (session.state === 'dosing' || session.state === 'monitoring')
+  ) {
     const settings = await loadSessionSettings(ctx);
     const readings = (await sessionReadings(ctx, [sessionId])).get(sessionId) ?? [];
     const baseline = baselineReading(readings, session.dosingStartedAt);
