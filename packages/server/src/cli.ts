@@ -8,7 +8,7 @@ import { type Role, roles } from './context.ts';
 import { type DatabaseHandle, isEmpty, openDatabase } from './db/client.ts';
 import { clinic, roleAssignment, userAccount } from './db/schema/index.ts';
 import { seedDemo } from './db/seed/demo.ts';
-import { seedDemoPathway } from './db/seed/pathway.ts';
+import { demoHistoryClock, seedDemoPathway } from './db/seed/pathway.ts';
 import { appendAuditEvents, verifyAuditChain } from './modules/audit/audit-chain.ts';
 import { hashPassword, minimumPasswordLength } from './security/passwords.ts';
 
@@ -72,15 +72,21 @@ async function run(argv: string[]): Promise<number> {
           console.error('The database already has clinics; the demo is seeded only into an empty database.');
           return 1;
         }
-        const seeded = await seedDemo(handle.db, systemClock);
+        // The demo's history starts weeks ago and is walked on its own clock up to now (as in `npm start`).
+        const walkClock = demoHistoryClock();
+        const seeded = await seedDemo(handle.db, walkClock);
         console.log(
           `Seeded ${seeded.clinics} demo clinics, ${seeded.patients} patients and ${seeded.accounts} accounts.`,
         );
         // The care-pathway stages are reached through the API, as in `npm start` (no listening socket).
-        const app = await buildApp({ config, database: handle, clock: systemClock, logger: false });
+        const app = await buildApp({ config, database: handle, clock: walkClock, logger: false });
         try {
-          const walked = await seedDemoPathway(app, systemClock);
+          const walked = await seedDemoPathway(app, walkClock);
           console.log(`Walked ${walked.patientsWalked} demo patients along the care pathway.`);
+          if (walked.sessions)
+            console.log(
+              `Dosing sessions: ${walked.sessions.completed} completed, ${walked.sessions.inProgress} in progress; ${walked.sessions.receipts} ledger receipts.`,
+            );
         } finally {
           await app.close();
         }

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { isEmpty, openDatabase } from './db/client.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { demoLogins, demoPassword } from './db/seed/demo-logins.ts';
-import { seedDemoPathway } from './db/seed/pathway.ts';
+import { demoHistoryClock, seedDemoPathway } from './db/seed/pathway.ts';
 import { MailDispatcher } from './modules/mail/mail.dispatcher.ts';
 import { createMailTransport } from './modules/mail/mail.transport.ts';
 
@@ -25,20 +25,31 @@ async function main(): Promise<void> {
   await database.migrate();
   const seedTheDemo = config.demo && (await isEmpty(database.db));
   if (seedTheDemo) {
-    const seeded = await seedDemo(database.db, systemClock);
+    // The demo's history starts weeks ago: it is seeded and walked on a clock of its own, through an app
+    // instance of its own, and ends at the real time (a dosing session in progress now).
+    const started = Date.now();
+    const walkClock = demoHistoryClock();
+    const seeded = await seedDemo(database.db, walkClock);
     console.log(
       `Seeded the synthetic demo: ${seeded.clinics} clinics, ${seeded.patients} patients, ${seeded.accounts} accounts.`,
     );
+    // The demo patients are walked along the care pathway through the API itself, before anyone can sign in.
+    const walkApp = await buildApp({ config, database, clock: walkClock, logger: false });
+    try {
+      const walked = await seedDemoPathway(walkApp, walkClock);
+      console.log(
+        `Walked ${walked.patientsWalked} demo patients along the care pathway; ${walked.invitations} portal invitations pending.`,
+      );
+      if (walked.sessions)
+        console.log(
+          `Demo dosing sessions: ${walked.sessions.completed} completed, ${walked.sessions.inProgress} in progress now; ledger: ${walked.sessions.receipts} receipts, ${walked.sessions.wastes} witnessed wastes (${Math.round((Date.now() - started) / 1000)} s).`,
+        );
+    } finally {
+      await walkApp.close();
+    }
   }
 
   const app = await buildApp({ config, database, clock: systemClock });
-  if (seedTheDemo) {
-    // The demo patients are walked along the care pathway through the API itself, before anyone can sign in.
-    const walked = await seedDemoPathway(app, systemClock);
-    console.log(
-      `Walked ${walked.patientsWalked} demo patients along the care pathway; ${walked.invitations} portal invitations pending.`,
-    );
-  }
   await app.listen({ host: config.host, port: config.port });
   // Queued mail (portal invitations) is delivered from this process, after the transaction that wrote it.
   const mailTransport = createMailTransport(config, app.log);

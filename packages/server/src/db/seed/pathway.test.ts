@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../clock.ts';
 import { verifyAuditChain } from '../../modules/audit/audit-chain.ts';
 import { createTestDatabase, testEngine } from '../../testing/database.ts';
 import { as, buildTestApp, type SignedIn, signIn } from '../../testing/factories.ts';
@@ -8,7 +7,7 @@ import type { DatabaseHandle } from '../client.ts';
 import { clinic } from '../schema/index.ts';
 import { seedDemo } from './demo.ts';
 import { demoClinics, demoPassword } from './demo-logins.ts';
-import { seedDemoPathway } from './pathway.ts';
+import { demoHistoryClock, seedDemoPathway } from './pathway.ts';
 
 /**
  * The demo's promise (README "The demo"): the patients with a portal login stand at every stage of the care
@@ -16,15 +15,22 @@ import { seedDemoPathway } from './pathway.ts';
  */
 let database: DatabaseHandle;
 let app: FastifyInstance;
-const clock = new ManualClock('2026-05-04T16:00:00Z');
+// "Now" for the demo: a Monday afternoon in both clinics; the walk's history starts weeks before it.
+const now = new Date('2026-05-04T16:00:00Z');
+const clock = demoHistoryClock(now);
 
 beforeAll(async () => {
   if (testEngine() !== 'pglite') return;
   database = await createTestDatabase();
   await seedDemo(database.db, clock);
   app = await buildTestApp(database, clock);
-  const walked = await seedDemoPathway(app, clock);
-  expect(walked).toEqual({ patientsWalked: 10, invitations: 4 });
+  const walked = await seedDemoPathway(app, clock, { until: () => now });
+  expect(walked).toEqual({
+    patientsWalked: 10,
+    invitations: 4,
+    sessions: { completed: 6, inProgress: 2, receipts: 4, wastes: 4 },
+  });
+  expect(clock.now().getTime()).toBe(now.getTime());
 }, 300_000);
 afterAll(async () => {
   await app?.close();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { Clock } from '../../clock.ts';
+import { type Clock, ManualClock } from '../../clock.ts';
 import { demoIntakeAnswers } from '../../modules/intake/intake.demo.ts';
 import { demoClinics, demoPassword } from './demo-logins.ts';
+import { type DemoSessionClinic, demoPlanStart, type SessionsSummary, seedDemoSessions } from './sessions.ts';
 
 /**
  * Walks the demo clinics' patients along the care pathway through Kapstone's own API, exactly as the staff
@@ -17,9 +18,13 @@ import { demoClinics, demoPassword } from './demo-logins.ts';
  *   patient4  consents signed and countersigned, preparation note signed: awaiting a treatment plan
  *   patient5  treatment plan signed and the course booked: upcoming sessions in the portal
  * and the next two patients (no login yet) have a pending portal invitation in the Sent mail view.
+ *
+ * With a ManualClock (`npm start` and `cli seed --demo` build the walk's own app on one, weeks in the past),
+ * patient5's course has begun: the clinic's ledger is stocked, a few dosing sessions are completed and one is
+ * in progress at the real time the walk ends (db/seed/sessions.ts).
  */
 
-interface Caller {
+export interface Caller {
   cookie: string;
   csrfToken: string;
 }
@@ -71,14 +76,36 @@ const demoAnswers: Record<string, (number | null)[]> = {
 export interface PathwaySummary {
   patientsWalked: number;
   invitations: number;
+  sessions?: SessionsSummary;
 }
 
-class SeedStepFailed extends Error {}
+export interface PathwayOptions {
+  /** The real time the walk ends at (the session in progress runs then); with a ManualClock only. */
+  until?: () => Date;
+}
 
-export async function seedDemoPathway(app: FastifyInstance, clock: Clock): Promise<PathwaySummary> {
+export class SeedStepFailed extends Error {}
+
+/**
+ * The clock the demo walk runs on: weeks before the real time, so that the completed sessions lie in the past.
+ * The history starts 25 days ago (the first completed session is 21 days ago: db/seed/sessions.ts).
+ */
+export function demoHistoryClock(now: Date = new Date()): ManualClock {
+  return new ManualClock(new Date(now.getTime() - 25 * 86_400_000));
+}
+
+export async function seedDemoPathway(
+  app: FastifyInstance,
+  clock: Clock,
+  options: PathwayOptions = {},
+): Promise<PathwaySummary> {
   let walked = 0;
   let invitations = 0;
-  for (const { slug } of demoClinics) {
+  const withSessions = clock instanceof ManualClock;
+  const until = options.until ?? (() => new Date());
+  const sessionClinics: DemoSessionClinic[] = [];
+  const toInvite: { slug: string; patientIds: string[] }[] = [];
+  for (const { slug, timeZone } of demoClinics) {
     const pathway = { slug, ...pathways[slug]! };
     const staff = {
       prescriber: await signIn(app, `prescriber@${slug}.demo`),
@@ -138,31 +165,51 @@ export async function seedDemoPathway(app: FastifyInstance, clock: Clock): Promi
     }
     // patient5: a signed plan, and the course booked from the plan's proposal.
     const planned = patients[4]!;
-    await signPlan(app, staff.prescriber, planned.id, pathway, clock);
-    await bookCourse(app, staff.frontdesk, planned.id);
+    await signPlan(
+      app,
+      staff.prescriber,
+      planned.id,
+      pathway,
+      clock,
+      withSessions ? demoPlanStart(slug, timeZone, until()) : null,
+    );
+    // With a moved clock the course is booked by the sessions walk (its first sessions lie in the past).
+    if (withSessions)
+      sessionClinics.push({
+        slug,
+        timeZone,
+        route: pathway.route,
+        patientId: planned.id,
+        patientEmail: `patient5@${slug}.demo`,
+        dosingSessions: pathway.plan.dosingSessions as number,
+      });
+    else await bookCourse(app, staff.frontdesk, planned.id);
     walked += patients.length;
 
-    // Two patients without a login yet have a pending invitation.
+    // Two patients without a login yet get a portal invitation (sent at the end: a link lives 72 hours).
     const list = await call(app, staff.frontdesk, { method: 'GET', url: '/api/v1/patients?limit=50' });
     const withoutLogin = (list.items as { id: string; mrn: string }[])
       .filter((p) => !patients.some((q) => q.id === p.id))
       .sort((a, b) => a.mrn.localeCompare(b.mrn))
       .slice(0, 2);
-    for (const p of withoutLogin) {
-      await call(app, staff.frontdesk, {
-        method: 'POST',
-        url: `/api/v1/patients/${p.id}/invitations`,
-        payload: {},
-      });
-      invitations += 1;
-    }
+    toInvite.push({ slug, patientIds: withoutLogin.map((p) => p.id) });
     for (const caller of [...Object.values(staff), ...patients.map((p) => p.self)])
       await call(app, caller, { method: 'POST', url: '/api/v1/auth/logout' }, [200, 204]);
   }
-  return { patientsWalked: walked, invitations };
+  const sessions =
+    clock instanceof ManualClock ? await seedDemoSessions(app, clock, sessionClinics, until) : undefined;
+  for (const { slug, patientIds } of toInvite) {
+    const frontdesk = await signIn(app, `frontdesk@${slug}.demo`);
+    for (const id of patientIds) {
+      await call(app, frontdesk, { method: 'POST', url: `/api/v1/patients/${id}/invitations`, payload: {} });
+      invitations += 1;
+    }
+    await call(app, frontdesk, { method: 'POST', url: '/api/v1/auth/logout' }, [200, 204]);
+  }
+  return { patientsWalked: walked, invitations, ...(sessions ? { sessions } : {}) };
 }
 
-async function signIn(app: FastifyInstance, email: string): Promise<Caller> {
+export async function signIn(app: FastifyInstance, email: string): Promise<Caller> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
@@ -177,7 +224,7 @@ async function signIn(app: FastifyInstance, email: string): Promise<Caller> {
   return { cookie: raw.split(';')[0]!, csrfToken: body.session.csrfToken };
 }
 
-async function call(
+export async function call(
   app: FastifyInstance,
   caller: Caller,
   request: Pick<InjectOptions, 'url' | 'payload'> & { method: 'GET' | 'POST' | 'PUT' | 'PATCH' },
@@ -351,6 +398,7 @@ async function signPlan(
   patientId: string,
   pathway: ClinicPathway,
   clock: Clock,
+  startDate: string | null,
 ): Promise<void> {
   const chart = await call(app, prescriber, { method: 'GET', url: `/api/v1/patients/${patientId}` });
   const indication = (chart.conditions as { icd10: string; description: string; status: string }[]).find(
@@ -370,7 +418,7 @@ async function signPlan(
       protocolId: pathway.protocolId,
       route: pathway.route,
       product: 'ketamine-racemic',
-      startDate: start.toISOString().slice(0, 10),
+      startDate: startDate ?? start.toISOString().slice(0, 10),
       weightKg: 72,
       goals: [{ text: 'Return to work part-time' }],
       intentions: [],
