@@ -226,7 +226,7 @@ export function useDispensableLots(product: Product, route: Route, enabled: bool
 }
 
 /** A lot as the ledger presents it (modules/ledger/ledger.schemas.ts `lotView`). */
-interface LedgerLot {
+export interface LedgerLot {
   id: string;
   product: string;
   productName?: string;
