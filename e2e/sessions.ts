@@ -248,7 +248,8 @@ export async function preparePatientForDosing(
   // The front desk books the dosing session in its dialog, then confirms the ride home and records the
   // patient's no-driving acknowledgement (the pre-check-in).
   await signIn(staff, baseUrl, 'frontdesk@summit.demo');
-  await staff.getByRole('link', { name: 'Schedule' }).click();
+  // By address: on an upright tablet the navigation sits behind the menu button.
+  await staff.goto(`${baseUrl}/schedule`);
   await visible(staff.getByRole('heading', { level: 1, name: 'Schedule' }));
   await staff.getByRole('button', { name: 'Book appointment' }).click();
   const dialog = staff.getByRole('dialog', { name: 'Book an appointment' });
