@@ -200,12 +200,16 @@ describe('the dose preview', () => {
 });
 
 describe('esketamine device spacing', () => {
-  it('allows the next device 5 minutes after the last one started', () => {
+  it('allows the next device 5 minutes after each device of the last administration', () => {
     const given = [
-      { doseMg: 28, startedAt: '2026-06-01T10:00:00Z' },
-      { doseMg: 28, startedAt: '2026-06-01T10:05:30Z' },
+      { doseMg: 28, startedAt: '2026-06-01T10:00:00Z', devices: 1 },
+      { doseMg: 28, startedAt: '2026-06-01T10:05:30Z', devices: 1 },
     ];
     expect(nextDeviceAllowedAt('esketamine', given)?.toISOString()).toBe('2026-06-01T10:10:30.000Z');
+    // 56 mg recorded at once is two devices: the next one from 10 minutes after the start.
+    expect(
+      nextDeviceAllowedAt('esketamine', [{ doseMg: 56, startedAt: '2026-06-01T10:00:00Z' }])?.toISOString(),
+    ).toBe('2026-06-01T10:10:00.000Z');
     expect(nextDeviceAllowedAt('esketamine', [])).toBeNull();
     expect(nextDeviceAllowedAt('ketamine-racemic', given)).toBeNull();
   });

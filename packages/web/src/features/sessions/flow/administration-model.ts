@@ -42,6 +42,8 @@ export interface PlanOrder {
 export interface GivenDose {
   doseMg: number;
   startedAt: string;
+  /** Esketamine: the devices this administration used (28 mg each). */
+  devices?: number | null;
 }
 
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
@@ -164,13 +166,19 @@ export function previewDose(input: {
 export const esketamineDeviceSpacingMinutes = 5;
 
 /**
- * When the next esketamine device may be given: 5 minutes after the last one started. Null when there is
- * nothing to wait for (no device yet, or another product).
+ * When the next esketamine device may be given: 5 minutes after each device of the last administration
+ * (two devices recorded together started at t: the next from t + 10 min), as the server counts it. Null when
+ * there is nothing to wait for (no device yet, or another product).
  */
 export function nextDeviceAllowedAt(product: Product, given: readonly GivenDose[]): Date | null {
   if (product !== 'esketamine' || given.length === 0) return null;
-  const last = Math.max(...given.map((dose) => new Date(dose.startedAt).getTime()));
-  return new Date(last + esketamineDeviceSpacingMinutes * 60_000);
+  const last = given.reduce((a, b) =>
+    new Date(b.startedAt).getTime() > new Date(a.startedAt).getTime() ? b : a,
+  );
+  const devices = last.devices ?? devicesFor(last.doseMg);
+  return new Date(
+    new Date(last.startedAt).getTime() + esketamineDeviceSpacingMinutes * 60_000 * Math.max(1, devices),
+  );
 }
 
 /** Devices an esketamine order comes to (56 mg → 2). */

@@ -180,7 +180,11 @@ function DoseForm({
   const lot = lots.find((l) => l.id === values.lotId) ?? null;
   const planOrder = toPlanOrder(order);
   const typed = values.doseValue.trim() === '' ? null : Number(values.doseValue.replace(',', '.'));
-  const given = session.administrations.map((a) => ({ doseMg: a.doseMg, startedAt: a.startedAt }));
+  const given = session.administrations.map((a) => ({
+    doseMg: a.doseMg,
+    startedAt: a.startedAt,
+    devices: a.devices ?? null,
+  }));
   const preview = previewDose({
     order: planOrder,
     doseValue: typed !== null && Number.isFinite(typed) ? typed : null,
@@ -220,7 +224,7 @@ function DoseForm({
         </Title>
         {nextDevice && nextDevice.getTime() > Date.now() && (
           <Alert color="yellow" title="Wait between devices">
-            The next device may be given from {time(nextDevice.toISOString())} (5 minutes after the last one).
+            The next device may be given from {time(nextDevice.toISOString())} (5 minutes after each device).
           </Alert>
         )}
         <Select
