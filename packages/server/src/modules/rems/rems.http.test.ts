@@ -401,6 +401,21 @@ describe('SPRAVATO REMS monitoring form (clinical-reference 2.6)', () => {
     expect((await answer(nurse, session.id, { enrolledInRems: false }, id)).statusCode).toBe(409);
   });
 
+  it('keeps one line of answers when clinicians save at the same time (a loser is told to reload)', async () => {
+    const { session } = await completedSpravatoSession();
+    const answers = await Promise.all(
+      [60, 70, 80, 90].map((minutes) => answer(nurse, session.id, { readyToLeaveMinutes: minutes })),
+    );
+    const codes = answers.map((a) => a.statusCode);
+    for (const code of codes) expect([201, 409]).toContain(code);
+    const rows = await database.db.execute(
+      sql`SELECT revision FROM rems_form_answer WHERE session_id = ${session.id} ORDER BY revision`,
+    );
+    const revisions = (rows as unknown as { rows: { revision: number }[] }).rows.map((r) => r.revision);
+    expect(revisions).toEqual(revisions.map((_, i) => i + 1));
+    expect(revisions).toHaveLength(codes.filter((c) => c === 201).length);
+  });
+
   it('pages the list with a cursor', async () => {
     const ids = [];
     for (const hour of [10, 11, 12])
