@@ -244,9 +244,11 @@ function DoseForm({
             size={touch}
             label={`Dose (${order.dose.unit})`}
             description={
-              order.product === 'esketamine'
-                ? `28 mg per device. The plan: ${order.dose.value} mg.`
-                : `Leave empty for the plan’s ${order.dose.value} ${order.dose.unit}.`
+              additional
+                ? `Up to ${order.remainingMg} mg more within the plan${order.product === 'esketamine' ? ' (28 mg per device)' : ''}.`
+                : order.product === 'esketamine'
+                  ? `28 mg per device. The plan: ${order.dose.value} mg.`
+                  : `Leave empty for the plan’s ${order.dose.value} ${order.dose.unit}.`
             }
             placeholder={String(additional ? '' : order.dose.value)}
             inputMode="decimal"
