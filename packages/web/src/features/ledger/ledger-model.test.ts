@@ -17,6 +17,7 @@ import {
   toAdjustment,
   toCount,
   toLoss,
+  toLossFiling,
   toProduct,
   toReceipt,
   toSettings,
@@ -291,5 +292,20 @@ describe('settings and the dispensing log', () => {
     });
     expect(retentionWindowStart('2026-06-10', 2)).toBe('2024-06-10');
     expect(retentionWindowStart('2028-02-29', 2)).toBe('2026-02-28');
+  });
+});
+
+describe('theft and loss filings', () => {
+  it('records when the notice or Form 106 was filed, with its reference', () => {
+    expect(
+      toLossFiling({ filedAt: '2026-06-10T09:00', reference: ' DEA-106-77 ' }, 'form-106', 'id', now).body,
+    ).toMatchObject({
+      id: 'id',
+      kind: 'form-106',
+      reference: 'DEA-106-77',
+    });
+    expect(
+      toLossFiling({ filedAt: '', reference: '' }, 'field-office-notice', 'id', now).errors.filedAt,
+    ).toBeDefined();
   });
 });

@@ -727,3 +727,26 @@ export function retentionWindowStart(today: string, years: number): string {
   date.setUTCDate(Math.min(d, last));
   return date.toISOString().slice(0, 10);
 }
+
+// ---- Theft and loss filings ---------------------------------------------------------------------------
+
+export type LossFilingKind = 'field-office-notice' | 'form-106';
+
+export const lossFilingLabel: Record<LossFilingKind, string> = {
+  'field-office-notice': 'Written notice to the DEA Field Division Office',
+  'form-106': 'DEA Form 106 submitted',
+};
+
+/** The DEA field-office notice (1 business day) or the Form 106 (45 days) filed for a theft or loss. */
+export function toLossFiling(
+  values: { filedAt: string; reference: string },
+  kind: LossFilingKind,
+  id: string,
+  now: Date = new Date(),
+): Result<{ id: string; kind: LossFilingKind; filedAt: string; reference?: string }> {
+  const errors: FormErrors = {};
+  const filedAt = notFuture(errors, 'filedAt', values.filedAt, now, 'was filed');
+  const reference = values.reference.trim();
+  if (reference.length > 100) errors.reference = 'At most 100 characters.';
+  return done({ id, kind, filedAt, ...(reference ? { reference } : {}) }, errors);
+}

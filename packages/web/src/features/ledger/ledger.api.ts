@@ -22,6 +22,8 @@ import type {
   LedgerSettingsBody,
   LocationBody,
   LossBody,
+  LossFiling,
+  OpenLoss,
   ProductBalance,
   ProductBody,
   ReceiptBody,
@@ -45,6 +47,7 @@ export const ledgerKeys = {
   log: (locationId: string, from: string, to: string) =>
     ['ledger', 'dispensing-log', locationId, from, to] as const,
   settings: ['ledger', 'settings'] as const,
+  openLosses: ['ledger', 'losses', 'open'] as const,
 };
 
 export function useLocations() {
@@ -188,3 +191,29 @@ export const dispensingLogUrl = (
 ) => withQuery(`${base}/dispensing-log.${format}`, query);
 export const countReportUrl = (countId: string, format: 'csv' | 'pdf') =>
   `${base}/counts/${encodeURIComponent(countId)}/report.${format}`;
+
+export function useOpenLosses() {
+  return useQuery({
+    queryKey: ledgerKeys.openLosses,
+    queryFn: ({ signal }) => request<{ items: OpenLoss[] }>(`${base}/losses/open`, { signal }),
+    retry: false,
+  });
+}
+
+export function useRecordLossFiling() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      lossId,
+      ...body
+    }: {
+      lossId: string;
+      id: string;
+      kind: LossFiling['kind'];
+      filedAt: string;
+      reference?: string;
+    }) =>
+      request<LossFiling>(`${base}/losses/${encodeURIComponent(lossId)}/filings`, { method: 'POST', body }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ledgerKeys.all }),
+  });
+}

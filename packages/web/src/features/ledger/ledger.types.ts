@@ -357,3 +357,22 @@ export interface LedgerSettingsBody {
   retentionYears: number;
   estimateToleranceQuantity: number | null;
 }
+
+export interface LossFiling {
+  id: string;
+  entryId: string;
+  kind: 'field-office-notice' | 'form-106';
+  filedAt: string;
+  reference: string | null;
+  recordedAt: string;
+  recordedBy: { id: string; name: string };
+}
+
+/** An open theft or loss (no Form 106 on record) with its DEA deadlines (21 CFR 1301.76(b)). */
+export interface OpenLoss {
+  entry: LedgerEntry;
+  filings: LossFiling[];
+  fieldOfficeNoticeDueOn: string | null;
+  form106DueBy: string;
+  overdue: boolean;
+}

@@ -27,6 +27,7 @@ import {
 import { useBalances, useLots } from './ledger.api.ts';
 import type { LedgerLot } from './ledger.types.ts';
 import { formatMg, formatQuantity, productKindLabel } from './ledger-model.ts';
+import { OpenLosses } from './open-losses.tsx';
 
 type LotAction = 'waste' | 'transfer' | 'loss' | 'adjust';
 
@@ -42,6 +43,7 @@ export function StockPanel({ locationId }: { locationId: string }) {
 
   return (
     <Stack gap="lg">
+      <OpenLosses locationId={locationId} />
       <Group justify="space-between">
         <Title order={2} size="h3">
           Stock by product
