@@ -4,6 +4,7 @@
  * server's schemas. Nothing here runs or ships (nothing imports this file); a drift between the two is a web
  * typecheck error instead of a refused dose at the chair.
  */
+import type { DischargeInstructions } from '@kapstone/clinical';
 import type { z } from 'zod';
 import type { lotView, wasteInputSchema } from '../../../../../server/src/modules/ledger/ledger.schemas.ts';
 import type {
@@ -16,7 +17,6 @@ import type {
   adverseEventInput,
   AdverseEventView as ServerAdverseEventView,
 } from '../../../../../server/src/modules/session-safety/adverse-events.schemas.ts';
-import type { dischargeInstructionsView } from '../../../../../server/src/modules/session-safety/discharge-instructions.routes.ts';
 import type {
   psychotherapyNoteInput,
   PsychotherapyNoteView as ServerNoteView,
@@ -52,7 +52,12 @@ export type ReadinessFits = Fits<z.infer<typeof dischargeReadinessView>, Dischar
 export type LotFits = Fits<z.infer<typeof lotView>, LedgerLot>;
 export type AdverseEventFits = Fits<ServerAdverseEventView, AdverseEventView>;
 export type NoteFits = Fits<ServerNoteView, PsychotherapyNoteView>;
-export type InstructionsFit = Fits<z.infer<typeof dischargeInstructionsView>, DischargeInstructionsView>;
+// The instructions' view lives in a routes file (not imported here: it pulls in the server's Fastify types);
+// its sections are @kapstone/clinical's, which must fit what the pages read.
+export type InstructionsFit = Fits<
+  DischargeInstructions & { sessionId: string; date: string; clinicName: string; crisisPhone: string | null },
+  DischargeInstructionsView
+>;
 export type RemsSummaryFits = Fits<ServerRemsFormSummary, RemsFormSummary>;
 export type RemsFormFits = Fits<ServerRemsFormView, RemsFormView>;
 
