@@ -31,16 +31,21 @@ import {
  * Downloaded as CSV or printed from the PDF; shown here on request only, and not kept once the screen is left.
  */
 export function DispensingLogPanel({ locationId }: { locationId: string }) {
-  const session = useSignedInSession();
   const settings = useLedgerSettings();
+  if (settings.isPending) return <Loader aria-label="Loading the ledger settings" />;
+  return <DispensingLog locationId={locationId} retention={settings.data?.retentionYears ?? 2} />;
+}
+
+/** The period defaults to the whole retention window, ending today. */
+function DispensingLog({ locationId, retention }: { locationId: string; retention: number }) {
+  const session = useSignedInSession();
   const today = todayIn(session.clinic.timeZone);
-  const [from, setFrom] = useState(() => retentionWindowStart(today, 2));
+  const [from, setFrom] = useState(() => retentionWindowStart(today, retention));
   const [to, setTo] = useState(today);
   const [shown, setShown] = useState<{ locationId: string; from: string; to: string } | null>(null);
   const errors = dispensingLogQuery(locationId, from, to);
   const query = errors ? null : { locationId, from, to };
   const log = useDispensingLog(shown && shown.locationId === locationId ? shown : null);
-  const retention = settings.data?.retentionYears ?? 2;
 
   return (
     <Stack gap="md">

@@ -1,4 +1,4 @@
-import { Alert, Group, Loader, Select, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Badge, Group, Loader, Select, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { useSearchParams } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
@@ -6,7 +6,7 @@ import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { CountsPanel } from './counts-panel.tsx';
 import { DispensingLogPanel } from './dispensing-log-panel.tsx';
 import { EntriesPanel } from './entries-panel.tsx';
-import { useLocations } from './ledger.api.ts';
+import { useInventoryStatus, useLocations } from './ledger.api.ts';
 import { SetupPanel } from './setup-panel.tsx';
 import { StockPanel } from './stock-panel.tsx';
 
@@ -24,7 +24,10 @@ export function LedgerPage() {
   const locations = useLocations();
   const tab: Tab = tabs.includes(params.get('tab') as Tab) ? (params.get('tab') as Tab) : 'stock';
   const items = locations.data?.items ?? [];
+  const inventory = useInventoryStatus();
   const locationId = items.find((l) => l.id === params.get('location'))?.id ?? items[0]?.id ?? null;
+  const inventoryDue = inventory.data?.items.find((i) => i.location.id === locationId);
+  const inventoryAlert = inventoryDue && inventoryDue.status !== 'current';
   const set = (key: string, value: string) =>
     setParams(
       (p) => {
@@ -88,7 +91,17 @@ export function LedgerPage() {
           <Tabs.Tab value="entries" disabled={!locationId}>
             Entries
           </Tabs.Tab>
-          <Tabs.Tab value="counts" disabled={!locationId}>
+          <Tabs.Tab
+            value="counts"
+            disabled={!locationId}
+            rightSection={
+              inventoryAlert ? (
+                <Badge color="red" size="sm">
+                  {inventoryDue.status === 'initial-due' ? 'Inventory due' : 'Overdue'}
+                </Badge>
+              ) : null
+            }
+          >
             Counts and inventories
           </Tabs.Tab>
           <Tabs.Tab value="log" disabled={!locationId}>
