@@ -1,6 +1,7 @@
 import type { DoseCalculation, Product, Route } from '@kapstone/clinical';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiBase, request } from '../../../api/client.ts';
+import { sessionKeys, sessionOfAnswer } from '../sessions.api.ts';
 import type { SessionView } from '../sessions.types.ts';
 import type { AdministrationSubmission, DispensableLot } from './administration-model.ts';
 import type {
@@ -173,10 +174,16 @@ function useRefreshSession() {
 }
 
 function useSessionStep<Body>(sessionId: string, step: string) {
+  const queryClient = useQueryClient();
   const refresh = useRefreshSession();
   return useMutation({
     mutationFn: (body: Body) =>
-      request<SessionView>(`${sessionPath(sessionId)}/${step}`, { method: 'POST', body }),
+      request<unknown>(`${sessionPath(sessionId)}/${step}`, { method: 'POST', body }),
+    onSuccess: (answer) => {
+      // Most steps answer with the session as it now stands: the chair shows it at once.
+      const session = sessionOfAnswer(answer, sessionId);
+      if (session) queryClient.setQueryData(sessionKeys.session(sessionId), session);
+    },
     onSettled: refresh,
   });
 }
