@@ -173,9 +173,13 @@ function useRefreshSession() {
   return () => queryClient.invalidateQueries({ queryKey: ['sessions'] });
 }
 
-function useSessionStep<Body>(sessionId: string, step: string) {
+function useSessionStep<Body>(sessionId: string, step: string, alsoStale: readonly string[][] = []) {
   const queryClient = useQueryClient();
-  const refresh = useRefreshSession();
+  const refreshSession = useRefreshSession();
+  const refresh = async () => {
+    await refreshSession();
+    for (const queryKey of alsoStale) await queryClient.invalidateQueries({ queryKey });
+  };
   return useMutation({
     mutationFn: (body: Body) =>
       request<unknown>(`${sessionPath(sessionId)}/${step}`, { method: 'POST', body }),
@@ -203,7 +207,8 @@ export const useOverrideGate = (sessionId: string) =>
   }>(sessionId, 'gate-override');
 
 export const useAdminister = (sessionId: string) =>
-  useSessionStep<AdministrationSubmission>(sessionId, 'administrations');
+  // A dose draws from the ledger: the lots' balances change too.
+  useSessionStep<AdministrationSubmission>(sessionId, 'administrations', [['ledger']]);
 
 export const useStartMonitoring = (sessionId: string) =>
   useSessionStep<Record<string, never>>(sessionId, 'start-monitoring');
