@@ -103,7 +103,9 @@ export function CheckInPanel({ session }: { session: SessionView }) {
   const rideConfirmed = preCheckIn.data?.rideHomeConfirmed ?? flow.escort != null;
   const noDriving = preCheckIn.data?.noDrivingAcknowledged ?? flow.noDrivingAcknowledged ?? false;
   const escortName = ride?.escortName ?? flow.escort?.name ?? null;
-  const canManage = can('schedule.manage') && session.state === 'scheduled';
+  // Before the dose a missing ride home can still be recorded here: the pre-dose gate blocks without one.
+  const canManage =
+    can('schedule.manage') && (session.state === 'scheduled' || session.state === 'checked-in');
   const canCheckIn = can('session.check-in') && session.state === 'scheduled';
   const arrived = session.state !== 'scheduled';
 
