@@ -20,6 +20,7 @@ const ready: SessionEvent = { kind: 'discharge', readiness: { ready: true, unmet
 const validEvent: Record<SessionEventKind, SessionEvent> = {
   'check-in': { kind: 'check-in' },
   'clear-to-dose': clearGate,
+  'reopen-checks': { kind: 'reopen-checks', reasons: ['BP 190/105 is above 180/100: do not dose.'] },
   administer: { kind: 'administer' },
   'start-monitoring': { kind: 'start-monitoring' },
   discharge: ready,
@@ -32,6 +33,7 @@ const allowed: Record<string, SessionState> = {
   'scheduled/abort': 'aborted',
   'checked-in/clear-to-dose': 'cleared-to-dose',
   'checked-in/abort': 'aborted',
+  'cleared-to-dose/reopen-checks': 'checked-in',
   'cleared-to-dose/administer': 'dosing',
   'cleared-to-dose/abort': 'aborted',
   'dosing/administer': 'dosing',
@@ -140,6 +142,13 @@ describe('session lifecycle', () => {
         overrideRationale: 'Transferred to the emergency department with an escort.',
       }),
     ).toEqual({ allowed: true, to: 'discharged' });
+  });
+
+  it('reopens the checks only with a reason the clearance did not cover', () => {
+    expect(sessionTransition('cleared-to-dose', { kind: 'reopen-checks', reasons: [] })).toEqual({
+      allowed: false,
+      reasons: ['Nothing new for the pre-dose checks: the clearance stands.'],
+    });
   });
 
   it('refuses an abort without a reason', () => {

@@ -20,6 +20,7 @@ export type SessionState = (typeof sessionStates)[number];
 export const sessionEventKinds = [
   'check-in',
   'clear-to-dose',
+  'reopen-checks',
   'administer',
   'start-monitoring',
   'discharge',
@@ -38,6 +39,11 @@ export type SessionEvent =
       gate: { blockers: readonly string[]; cautions: readonly string[] };
       overriddenCautions: readonly string[];
     }
+  /**
+   * A fact recorded after clearance and before the dose (a new baseline reading, a new MOAA/S) makes the gate
+   * say something the clearance did not cover: back to the checklist, with the reasons.
+   */
+  | { kind: 'reopen-checks'; reasons: readonly string[] }
   /** A dose (the first, or an additional dose within the plan's limits). */
   | { kind: 'administer' }
   /** Dosing is complete (the injection given, the infusion ended, the last device used): observe. */
@@ -58,7 +64,7 @@ const terminal: readonly SessionState[] = ['discharged', 'aborted'];
 const accepts: Record<SessionState, readonly SessionEventKind[]> = {
   scheduled: ['check-in', 'abort'],
   'checked-in': ['clear-to-dose', 'abort'],
-  'cleared-to-dose': ['administer', 'abort'],
+  'cleared-to-dose': ['reopen-checks', 'administer', 'abort'],
   dosing: ['administer', 'start-monitoring', 'abort'],
   monitoring: ['administer', 'discharge', 'abort'],
   discharged: [],
@@ -83,6 +89,7 @@ export function allowedSessionEvents(state: SessionState): readonly SessionEvent
 /**
  * Decides one step of the lifecycle. Refusals name their reasons in a clinician's words:
  * - dosing needs the pre-dose gate cleared: no blocker, and every caution overridden (clinical-reference 4.6);
+ *   a new fact before the dose that the clearance did not cover sends the session back to the checks;
  * - a dose is given only once cleared, and additional doses only during dosing or monitoring;
  * - discharge only from monitoring, when dischargeReadiness is met or a prescriber gives a rationale for the
  *   unmet criteria (clinical-reference 4.5);
@@ -108,6 +115,10 @@ export function sessionTransition(state: SessionState, event: SessionEvent): Ses
         if (event.gate.blockers.includes(o)) reasons.push(`A blocker cannot be overridden: ${o}`);
       return reasons.length > 0 ? { allowed: false, reasons } : { allowed: true, to: 'cleared-to-dose' };
     }
+    case 'reopen-checks':
+      if (event.reasons.length === 0)
+        return { allowed: false, reasons: ['Nothing new for the pre-dose checks: the clearance stands.'] };
+      return { allowed: true, to: 'checked-in' };
     case 'administer':
       return { allowed: true, to: state === 'cleared-to-dose' ? 'dosing' : state };
     case 'start-monitoring':
@@ -136,6 +147,8 @@ function describe(kind: SessionEventKind): string {
       return 'be checked in';
     case 'clear-to-dose':
       return 'be cleared to dose';
+    case 'reopen-checks':
+      return 'go back to the pre-dose checks';
     case 'administer':
       return 'receive a dose';
     case 'start-monitoring':

@@ -789,8 +789,18 @@ describe('recording in a session', () => {
     expect((await post(nurse, id, 'observations', { ...observation, moaas: 4 })).statusCode).toBe(409);
 
     // Pre-dose readings feed the gate and raise no alert; the screening route cannot write a session reading.
+    // After clearance, a new baseline the gate blocks sends the session back to the checks.
+    await pass(1);
     const high = await post(nurse, id, 'vitals', vitals({ systolic: 190, diastolic: 100 }));
     expect(high.json().alerts).toEqual([]);
+    expect(high.json()).toMatchObject({ state: 'checked-in', clearedAt: null });
+    expect(high.json().events.at(-1)).toMatchObject({
+      kind: 'reopen-checks',
+      fromState: 'cleared-to-dose',
+      toState: 'checked-in',
+      reason: 'BP 190/100 is above 180/100: do not dose (uncontrolled hypertension).',
+    });
+    expect((await post(nurse, id, 'administrations', dose())).statusCode).toBe(409);
     const viaScreening = await as(
       app,
       nurse,

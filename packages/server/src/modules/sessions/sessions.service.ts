@@ -818,6 +818,7 @@ export async function recordSessionVitals(ctx: ServiceContext, sessionId: string
     patientId: session.patientId,
     detail: { sessionId, ...(input.supersedesId ? { supersedes: input.supersedesId } : {}) },
   });
+  await recheckGate(ctx, session);
   if (
     !row.enteredInError &&
     session.dosingStartedAt &&
@@ -839,6 +840,51 @@ export async function recordSessionVitals(ctx: ServiceContext, sessionId: string
     }
   }
   return { created: true, session: await loadSession(ctx, sessionId) };
+}
+
+/**
+ * After clearance and before the dose, a new baseline reading or MOAA/S goes back through preDoseGate with the
+ * rest of the newest checklist run: anything the clearance did not cover (a blocker, or a caution the
+ * prescriber did not override) sends the session back to the checks (clinical-reference 4.6).
+ */
+async function recheckGate(ctx: ServiceContext, session: SessionRow) {
+  if (session.state !== 'cleared-to-dose') return;
+  const [latest] = await ctx.tx
+    .select()
+    .from(preDoseChecklist)
+    .where(and(eq(preDoseChecklist.clinicId, ctx.clinicId), eq(preDoseChecklist.sessionId, session.id)))
+    .orderBy(desc(preDoseChecklist.recordedAt), desc(preDoseChecklist.id))
+    .limit(1);
+  if (!latest) return;
+  const [override] = await ctx.tx
+    .select()
+    .from(preDoseOverride)
+    .where(and(eq(preDoseOverride.clinicId, ctx.clinicId), eq(preDoseOverride.checklistId, latest.id)));
+  const readings = (await sessionReadings(ctx, [session.id])).get(session.id) ?? [];
+  const baseline = baselineReading(readings, null);
+  const observations = await ctx.tx
+    .select()
+    .from(sessionObservation)
+    .where(and(eq(sessionObservation.clinicId, ctx.clinicId), eq(sessionObservation.sessionId, session.id)))
+    .orderBy(asc(sessionObservation.observedAt), asc(sessionObservation.recordedAt));
+  const moaas = baselineMoaasOf(observations, null);
+  const { baselineVitals: _vitals, baselineMoaas: _moaas, ...rest } = latest.gateInput;
+  const gate = preDoseGate({
+    ...rest,
+    ...(baseline ? { baselineVitals: toVitals(baseline.row) } : {}),
+    ...(moaas?.moaas != null ? { baselineMoaas: moaas.moaas } : {}),
+  });
+  const covered = new Set(override?.cautions ?? []);
+  const reasons = [...gate.blockers, ...gate.cautions.filter((c) => !covered.has(c))];
+  if (reasons.length === 0) return;
+  await transition(
+    ctx,
+    session,
+    { kind: 'reopen-checks', reasons },
+    { clearedAt: null },
+    { checklistId: latest.id, reasons },
+    reasons.join(' '),
+  );
 }
 
 /** Sedation (MOAA/S), dissociation (CADSS-6, scored by @kapstone/clinical) or side effects. Idempotent. */
@@ -899,6 +945,7 @@ export async function recordObservation(ctx: ServiceContext, sessionId: string, 
     patientId: session.patientId,
     detail: { sessionId, kind: input.kind },
   });
+  if (input.kind === 'moaas') await recheckGate(ctx, session);
   return { created: true, session: await loadSession(ctx, sessionId) };
 }
 
