@@ -298,7 +298,10 @@ describe('SPRAVATO REMS monitoring form (clinical-reference 2.6)', () => {
 
   it('counts the 7 days in the clinic’s calendar: a form from 10 days ago is overdue, and late when submitted', async () => {
     const { session } = await completedSpravatoSession({ start: '2026-05-22T14:00:00Z' });
-    const overdue = (await listForms(nurse, '?status=overdue&limit=50')).json().items;
+    const overduePage = (await listForms(nurse, '?status=overdue&limit=50')).json();
+    expect(overduePage.counts.overdue).toBe(overduePage.items.length);
+    expect(overduePage.counts.due).toBeGreaterThanOrEqual(overduePage.counts.overdue);
+    const overdue = overduePage.items;
     expect(overdue.map((i: { sessionId: string }) => i.sessionId)).toContain(session.id);
     expect(overdue.find((i: { sessionId: string }) => i.sessionId === session.id).deadline).toEqual({
       dueDate: '2026-05-29',

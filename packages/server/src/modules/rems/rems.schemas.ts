@@ -251,4 +251,6 @@ export const remsListView = z.object({
   nextCursor: z.string().nullable(),
   /** Today in the clinic's calendar, the day the deadlines are counted from. */
   today: z.string(),
+  /** Forms waiting (ended, not submitted) and those past their 7 days, of everything the caller may see. */
+  counts: z.object({ due: z.number().int(), overdue: z.number().int() }),
 });

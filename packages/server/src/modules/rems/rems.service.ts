@@ -355,7 +355,12 @@ function printedAt(now: Date, timeZone: string) {
 export async function listRemsForms(
   ctx: ServiceContext,
   query: { status: 'due' | 'overdue' | 'in-progress' | 'submitted' | 'all'; limit: number; cursor?: string },
-): Promise<{ items: RemsFormSummary[]; nextCursor: string | null; today: string }> {
+): Promise<{
+  items: RemsFormSummary[];
+  nextCursor: string | null;
+  today: string;
+  counts: { due: number; overdue: number };
+}> {
   const [clinicRow] = await ctx.tx
     .select({ timeZone: clinic.timeZone })
     .from(clinic)
@@ -367,15 +372,6 @@ export async function listRemsForms(
     eq(dosingSession.product, 'esketamine'),
     sql`${dosingSession.dosingStartedAt} IS NOT NULL`,
   ];
-  const submittedId = sql`(SELECT r.id FROM rems_form_submission r WHERE r.clinic_id = ${dosingSession.clinicId} AND r.session_id = ${dosingSession.id})`;
-  if (query.status === 'due' || query.status === 'overdue')
-    where.push(sql`${dosingSession.endedAt} IS NOT NULL AND ${submittedId} IS NULL`);
-  if (query.status === 'overdue')
-    where.push(
-      sql`((${dosingSession.dosingStartedAt} AT TIME ZONE ${clinicRow!.timeZone})::date + 7) < ${today}::date`,
-    );
-  if (query.status === 'in-progress') where.push(sql`${dosingSession.endedAt} IS NULL`);
-  if (query.status === 'submitted') where.push(sql`${submittedId} IS NOT NULL`);
   const actor = ctx.actor;
   const clinicWide =
     actor.kind === 'staff' &&
@@ -387,6 +383,21 @@ export async function listRemsForms(
       OR EXISTS (SELECT 1 FROM break_glass_grant g WHERE g.clinic_id = ${dosingSession.clinicId}
         AND g.patient_id = ${dosingSession.patientId} AND g.user_id = ${actor.userId}
         AND g.expires_at > ${ctx.clock.now().toISOString()}))`);
+  const submittedId = sql`(SELECT r.id FROM rems_form_submission r WHERE r.clinic_id = ${dosingSession.clinicId} AND r.session_id = ${dosingSession.id})`;
+  const due = sql`${dosingSession.endedAt} IS NOT NULL AND ${submittedId} IS NULL`;
+  const overdue = sql`((${dosingSession.dosingStartedAt} AT TIME ZONE ${clinicRow!.timeZone})::date + 7) < ${today}::date`;
+  // The dashboard's badges: how many forms wait, and how many are late, whatever page is shown.
+  const [counts] = await ctx.tx
+    .select({
+      due: sql<number>`(count(*) FILTER (WHERE ${due}))::int`,
+      overdue: sql<number>`(count(*) FILTER (WHERE ${due} AND ${overdue}))::int`,
+    })
+    .from(dosingSession)
+    .where(and(...where));
+  if (query.status === 'due' || query.status === 'overdue') where.push(due);
+  if (query.status === 'overdue') where.push(overdue);
+  if (query.status === 'in-progress') where.push(sql`${dosingSession.endedAt} IS NULL`);
+  if (query.status === 'submitted') where.push(sql`${submittedId} IS NOT NULL`);
   if (query.cursor) {
     const key = decodeCursor(query.cursor, ['startedAt', 'id'] as const);
     where.push(
@@ -437,5 +448,6 @@ export async function listRemsForms(
         ? encodeCursor({ startedAt: last.dosingStartedAt!.toISOString(), id: last.id })
         : null,
     today,
+    counts: { due: Number(counts?.due ?? 0), overdue: Number(counts?.overdue ?? 0) },
   };
 }
