@@ -23,6 +23,7 @@ import {
   kindLabels,
   useAcknowledgeOnBehalf,
   useCancelAppointment,
+  useCheckIn,
   useConfirmRideHome,
   usePreCheckIn,
 } from './scheduling.api.ts';
@@ -158,6 +159,44 @@ function PreCheckInSection({ appointment, timeZone }: { appointment: Appointment
   );
 }
 
+/**
+ * Check-in at the front desk: the dosing session starts here; the nurse runs the pre-dose checks at the chair.
+ * Whoever may also read the session (nurse, prescriber) gets a link to it.
+ */
+function CheckInSection({ appointment, timeZone }: { appointment: Appointment; timeZone: string }) {
+  const can = usePermissions();
+  const checkIn = useCheckIn(appointment.id);
+  const checkedIn = checkIn.data;
+  return (
+    <Stack gap="xs" component="section" aria-labelledby="check-in-title">
+      <Title order={3} size="h5" id="check-in-title">
+        Arrival
+      </Title>
+      {checkedIn ? (
+        <Text size="sm" role="status">
+          Checked in at {formatInstant(checkedIn.checkedInAt, timeZone)}.
+        </Text>
+      ) : (
+        <Group>
+          <Button size="sm" loading={checkIn.isPending} onClick={() => checkIn.mutate()}>
+            Check in patient
+          </Button>
+        </Group>
+      )}
+      {checkIn.isError && (
+        <Alert color="red" role="alert">
+          {problemMessage(checkIn.error)}
+        </Alert>
+      )}
+      {checkedIn && can('session.read') && (
+        <Anchor component={Link} to={`/sessions/${checkedIn.id}`}>
+          Open the session
+        </Anchor>
+      )}
+    </Stack>
+  );
+}
+
 export function AppointmentDialog({
   appointment,
   timeZone,
@@ -200,6 +239,7 @@ export function AppointmentDialog({
           <>
             <Divider />
             <PreCheckInSection appointment={appointment} timeZone={timeZone} />
+            {can('session.check-in') && <CheckInSection appointment={appointment} timeZone={timeZone} />}
           </>
         )}
         {can('schedule.manage') && appointment.status === 'scheduled' && (

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiBase, request } from '../../api/client.ts';
+import { sessionKeys } from '../sessions/sessions.api.ts';
 
 export type AppointmentKind = 'screening' | 'preparation' | 'dosing' | 'integration' | 'follow-up';
 export type BookedRole = 'prescriber' | 'nurse' | 'therapist' | 'monitor';
@@ -218,6 +219,27 @@ export function useAcknowledgeOnBehalf(appointmentId: string) {
       queryClient.setQueryData(scheduleKeys.preCheckIn(appointmentId), data);
       return queryClient.invalidateQueries({ queryKey: scheduleKeys.all });
     },
+  });
+}
+
+/** What a check-in answers: no clinical detail (the front desk checks patients in). */
+export interface CheckedIn {
+  id: string;
+  state: string;
+  patientId: string;
+  checkedInAt: string;
+}
+
+/**
+ * Checks the patient in for a dosing appointment: the dosing session starts from it (its id is the
+ * appointment's). A second check-in answers with the first, so a double tap does no harm.
+ */
+export function useCheckIn(appointmentId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      request<CheckedIn>(`${apiBase}/sessions/${appointmentId}/check-in`, { method: 'POST', body: {} }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
 
