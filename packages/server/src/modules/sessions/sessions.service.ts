@@ -1141,7 +1141,8 @@ export async function sessionBoard(ctx: ServiceContext, date?: string) {
   ctx.audit.record({
     action: 'session.board',
     resourceType: 'dosing_session',
-    detail: { day, count: views.length },
+    // One event per board read (it refreshes often); the sessions shown are named by id, never by patient.
+    detail: { day, count: views.length, sessions: views.map((v) => v.id) },
   });
   return {
     date: day,
