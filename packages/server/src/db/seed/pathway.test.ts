@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../modules/audit/audit-chain.ts';
+import type { EntryView } from '../../modules/ledger/ledger.schemas.ts';
+import type { SessionView } from '../../modules/sessions/sessions.schemas.ts';
 import { createTestDatabase, testEngine } from '../../testing/database.ts';
 import { as, buildTestApp, type SignedIn, signIn } from '../../testing/factories.ts';
 import type { DatabaseHandle } from '../client.ts';
@@ -150,6 +152,119 @@ describe.runIf(testEngine() === 'pglite')('the demo care pathway', () => {
         /invit/i.test(`${m.kind ?? ''} ${m.subject}`),
       );
       expect(invitations, slug).toHaveLength(2);
+    }
+  });
+
+  it('holds three completed dosing sessions per clinic and one in progress on the board now', async () => {
+    for (const { slug } of demoClinics) {
+      const nurse = await signIn(app, `nurse@${slug}.demo`, demoPassword);
+      const self = await signIn(app, `patient5@${slug}.demo`, demoPassword);
+      const me = (await as(app, self)({ method: 'GET', url: '/api/v1/me/patient' })).json();
+      const list = (
+        await as(app, nurse)({ method: 'GET', url: `/api/v1/patients/${me.id}/sessions` })
+      ).json() as { items: SessionView[] };
+      expect([...new Set(list.items.map((s) => s.state))].sort(), slug).toEqual(['discharged', 'monitoring']);
+      const completed = list.items
+        .filter((s) => s.state === 'discharged')
+        .sort((a, b) => a.checkedInAt!.localeCompare(b.checkedInAt!));
+      const [live, ...others] = list.items.filter((s) => s.state === 'monitoring');
+      expect(others).toEqual([]);
+      expect(completed, slug).toHaveLength(3);
+      const route = slug === 'harbor' ? 'im' : 'iv';
+      for (const [n, session] of completed.entries()) {
+        expect(Date.parse(session.endedAt!)).toBeLessThan(now.getTime() - 3 * 86_400_000);
+        expect(session.route).toBe(route);
+        expect(session.checklist?.blockers).toEqual([]);
+        expect(session.administrations).toHaveLength(1);
+        expect(session.administrations[0]!.ledgerEntryId).toBeTruthy();
+        // The baseline before the dose, then the route's published readings (IV: every 10 min of the infusion,
+        // 15 and 30 min after; IM: the clinic's 15-minute interval) up to discharge.
+        expect(session.vitals.filter((v) => v.baseline)).toHaveLength(1);
+        const taken = session.vitals.filter((v) => !v.baseline).map((v) => v.minutesFromDoseStart);
+        expect(taken).toEqual(route === 'iv' ? [1, 10, 20, 30, 40, 55, 70, 85] : [1, 15, 30, 45, 60, 75, 90]);
+        const kinds = session.observations.map((o) => o.kind);
+        expect(kinds).toEqual(expect.arrayContaining(['moaas', 'cadss6', 'side-effects']));
+        const cadss6 = session.observations.filter((o) => o.kind === 'cadss6');
+        expect(cadss6.map((o) => o.cadss6!.total)).toEqual([7, 0]);
+        // The first session's warning reading raised an alert, acknowledged with the action taken.
+        expect(session.alerts, `${slug} session ${n}`).toHaveLength(n === 0 ? 1 : 0);
+        for (const alert of session.alerts) {
+          expect(alert.status).toBe('acknowledged');
+          expect(alert.acknowledgement?.action).toMatch(/Repeated the blood pressure/);
+        }
+        expect(session.discharge).toMatchObject({ ready: true, unmet: [], escortName: 'Jordan Reyes' });
+      }
+      // In progress: dosed, monitoring, the next reading about due and not yet overdue.
+      expect(live!.administrations).toHaveLength(1);
+      expect(live!.discharge).toBeNull();
+      expect(live!.alerts.filter((a) => a.status === 'open')).toEqual([]);
+      expect(Date.parse(live!.doseStartedAt!)).toBeGreaterThan(now.getTime() - 60 * 60_000);
+      expect(live!.nextReadingDue?.overdue).toBe(false);
+      expect(Date.parse(live!.nextReadingDue!.dueAt!)).toBeGreaterThan(now.getTime());
+      expect(Date.parse(live!.nextReadingDue!.dueAt!)).toBeLessThan(now.getTime() + 15 * 60_000);
+      const board = (await as(app, nurse)({ method: 'GET', url: '/api/v1/sessions/board' })).json();
+      expect(board.items.map((i: { id: string; state: string }) => [i.id, i.state])).toEqual([
+        [live!.id, 'monitoring'],
+      ]);
+      // The IV series goes on after today: its remaining infusions are booked ahead.
+      const frontdesk = await signIn(app, `frontdesk@${slug}.demo`, demoPassword);
+      const ahead = (
+        await as(
+          app,
+          frontdesk,
+        )({
+          method: 'GET',
+          url: `/api/v1/appointments?from=${now.toISOString()}&to=2026-06-30T00:00:00Z&patientId=${me.id}`,
+        })
+      ).json();
+      const dosesAhead = (ahead.items as { kind: string; startsAt: string }[]).filter(
+        (a) => a.kind === 'dosing' && Date.parse(a.startsAt) > now.getTime(),
+      );
+      expect(dosesAhead, slug).toHaveLength(slug === 'summit' ? 2 : 0);
+    }
+  });
+
+  it('stocks each clinic’s ledger: every lot’s balance is its receipts minus the doses and the witnessed wastes', async () => {
+    for (const { slug } of demoClinics) {
+      const nurse = as(app, await signIn(app, `nurse@${slug}.demo`, demoPassword));
+      const locations = (await nurse({ method: 'GET', url: '/api/v1/ledger/locations' })).json();
+      expect(locations.items, slug).toHaveLength(1);
+      expect(locations.items[0].deaRegistration).toMatch(/^[A-Z]{2}\d{7}$/);
+      const lots = (await nurse({ method: 'GET', url: '/api/v1/ledger/lots?includeEmpty=true' })).json();
+      expect(lots.items, slug).toHaveLength(2);
+      const totals = { receipt: 0, administration: 0, waste: 0 };
+      for (const lot of lots.items as { id: string; balance: number; containerSize: number }[]) {
+        const entries = (
+          await nurse({ method: 'GET', url: `/api/v1/ledger/entries?lotId=${lot.id}&limit=200` })
+        ).json().items as EntryView[];
+        const sum = (kind: string) =>
+          entries.filter((e) => e.kind === kind).reduce((total, e) => total + e.quantity, 0);
+        expect(new Set(entries.map((e) => e.kind))).toEqual(
+          new Set(
+            entries.some((e) => e.kind !== 'receipt') ? ['receipt', 'administration', 'waste'] : ['receipt'],
+          ),
+        );
+        const receipts = sum('receipt');
+        expect(receipts % lot.containerSize).toBe(0);
+        expect(lot.balance).toBeCloseTo(receipts + sum('administration') + sum('waste'), 6);
+        totals.receipt += receipts;
+        totals.administration -= sum('administration');
+        totals.waste -= sum('waste');
+        for (const waste of entries.filter((e) => e.kind === 'waste')) {
+          expect(waste.witness).not.toBeNull();
+          expect(waste.witness!.id).not.toBe(waste.recordedBy.id);
+          expect(waste.sessionId).not.toBeNull();
+        }
+      }
+      // Every dose given in the demo's sessions is a draw in the ledger, and nothing else was drawn.
+      const self = await signIn(app, `patient5@${slug}.demo`, demoPassword);
+      const me = (await as(app, self)({ method: 'GET', url: '/api/v1/me/patient' })).json();
+      const sessions = (await nurse({ method: 'GET', url: `/api/v1/patients/${me.id}/sessions` })).json()
+        .items as SessionView[];
+      const given = sessions.flatMap((s) => s.administrations).reduce((total, a) => total + a.quantity, 0);
+      expect(totals.administration).toBeCloseTo(given, 6);
+      expect(totals.waste).toBeGreaterThan(0);
+      expect(totals.receipt).toBeGreaterThan(totals.administration + totals.waste);
     }
   });
 

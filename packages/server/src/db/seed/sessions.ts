@@ -121,7 +121,7 @@ export async function seedDemoSessions(
   const end = until();
   const tracks: AsyncGenerator<Date, void, void>[] = [];
   const people: Person[] = [];
-  const plans: { clinic: DemoSessionClinic; staff: Staff; booked: number }[] = [];
+  const plans: { clinic: DemoSessionClinic; staff: Staff }[] = [];
 
   for (const clinic of clinics) {
     const person = (email: string) => {
@@ -163,8 +163,15 @@ export async function seedDemoSessions(
       minutes(liveStart, sessionMinutes),
       clinic.timeZone,
     );
+    // The plan's doses left after today's, booked ahead every third or fourth weekday.
+    const ahead: Date[] = [];
+    let next = today;
+    for (let left = clinic.dosingSessions - starts.length - 1; left > 0; left--) {
+      next = weekdayOf(addDays(next, 3));
+      ahead.push(zonedInstant(next, 9 * 60 + 30, clinic.timeZone));
+    }
     const appointments: string[] = [];
-    for (const startsAt of [...starts, liveStart]) {
+    for (const startsAt of [...starts, liveStart, ...ahead]) {
       const booked = await staff.frontdesk.request({
         method: 'POST',
         url: '/api/v1/appointments',
@@ -198,22 +205,21 @@ export async function seedDemoSessions(
     });
     tracks.push(
       dosingSession(staff, clinic, {
-        appointmentId: appointments.at(-1)!,
+        appointmentId: appointments[starts.length]!,
         arrivesAt: minutes(liveDose, -22),
         number: starts.length,
         live: end,
         summary,
       }),
     );
-    plans.push({ clinic, staff, booked: appointments.length });
+    plans.push({ clinic, staff });
   }
 
   await runTimeline(clock, tracks);
   if (clock.now().getTime() < end.getTime()) clock.set(end);
 
-  // The rest of the course (the IV series' remaining infusions, integration sessions) is booked from now.
-  for (const { clinic, staff, booked } of plans)
-    await bookRemainingCourse(staff.frontdesk, clinic.patientId, clinic.dosingSessions - booked);
+  // The sessions around the doses still to come (integration) are booked from the course proposal now.
+  for (const { clinic, staff } of plans) await bookRemainingCourse(staff.frontdesk, clinic.patientId);
   for (const p of people) await p.signOut();
   return summary;
 }
@@ -360,10 +366,10 @@ interface Reading {
   respiratoryRate: number;
 }
 
-/** BP and HR rise after the dose and settle within the hour (clinical-reference 4.2); one warning reading. */
+/** Synthetic readings: BP and HR rise a little after the dose and settle within the hour; one warning reading. */
 function readingsFor(route: 'im' | 'iv', number: number): Reading[] {
   const base = {
-    systolic: 118 + number * 2,
+    systolic: 116 + number,
     diastolic: 76,
     heartRate: 70 + number,
     spo2: 98,
@@ -381,8 +387,9 @@ function readingsFor(route: 'im' | 'iv', number: number): Reading[] {
           [75, 2, 1, 1],
           [90, 1, 0, 0],
         ]
-      : [
-          [0, 2, 1, 1],
+      : // the "0 min" reading a minute into the infusion (one at the dose's start would count as the baseline)
+        [
+          [1, 2, 1, 1],
           [10, 10, 5, 5],
           [20, 16, 8, 7],
           [30, 18, 9, 8],
@@ -465,7 +472,7 @@ async function* dosingSession(
   // Baseline vitals and sedation, then the pre-dose checklist.
   const readings = readingsFor(clinic.route, number);
   const baseline = {
-    systolic: 118 + number * 2,
+    systolic: 116 + number,
     diastolic: 76,
     heartRate: 70 + number,
     spo2: 98,
@@ -740,15 +747,23 @@ async function allowWorkingHours(
   }
 }
 
-/** The rest of the course from the proposal: the doses the plan has left, and the sessions around them. */
-async function bookRemainingCourse(frontdesk: Person, patientId: string, dosesLeft: number): Promise<void> {
+/** The course proposal's sessions not yet booked, other than doses (those are booked above, at set times). */
+async function bookRemainingCourse(frontdesk: Person, patientId: string): Promise<void> {
   const proposal = await frontdesk.request({
     method: 'POST',
     url: `/api/v1/patients/${patientId}/course-booking/proposal`,
   });
-  const items = (proposal.items as (DosingTemplate & { kind: string; problem: string | null })[])
-    .filter((i) => i.startsAt && !i.problem && i.kind !== 'follow-up' && i.staff.length > 0)
-    .filter((i) => i.kind !== 'dosing' || dosesLeft-- > 0)
+  const items = (
+    proposal.items as (DosingTemplate & {
+      kind: string;
+      problem: string | null;
+      bookedAppointmentId: string | null;
+    })[]
+  )
+    .filter(
+      (i) =>
+        i.startsAt && !i.problem && !i.bookedAppointmentId && i.kind !== 'follow-up' && i.kind !== 'dosing',
+    )
     .map((i) => ({
       kind: i.kind,
       startsAt: i.startsAt,
