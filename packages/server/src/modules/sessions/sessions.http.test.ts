@@ -1133,6 +1133,9 @@ describe('esketamine and parallel doses', () => {
     await dayAt('2026-06-09T13:00:00Z');
     await phq9Today();
     const id = await clearedSession();
+    const noSite = await post(nurse, id, 'administrations', dose({ site: null }));
+    expect(noSite.statusCode).toBe(400);
+    expect(noSite.json().errors[0].path).toBe('site');
     expect((await post(nurse, id, 'administrations', dose())).statusCode).toBe(201);
     await pass(2);
     const answers = await Promise.all([

@@ -1,3 +1,4 @@
+import { sessionStates } from '@kapstone/clinical';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -32,7 +33,7 @@ import * as sessions from './sessions.service.ts';
 
 const checkInView = z.object({
   id: z.uuid(),
-  state: z.string(),
+  state: z.enum(sessionStates),
   patientId: z.uuid(),
   checkedInAt: z.string(),
 });

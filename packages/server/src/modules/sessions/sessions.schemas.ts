@@ -263,7 +263,7 @@ export const sessionView = z.object({
   escort: z.object({ name: z.string().nullable(), phone: z.string().nullable() }).nullable(),
   noDrivingAcknowledged: z.boolean(),
   administrations: z.array(administrationView),
-  /** Session readings, oldest first. */
+  /** Session readings, oldest first: every row of the correction chain with its status (chart the 'current'). */
   vitals: z.array(sessionVitalsView),
   baselineVitals: vitalsValues.nullable(),
   baselineMoaas: z.number().nullable(),

@@ -569,6 +569,11 @@ export async function administer(
     throw new Invalid('The clinic requires a second signer for each dose.', [
       { path: 'secondSigner', message: 'A second staff member signs with their password.' },
     ]);
+  // An IM or IV dose is recorded with where it went in (the muscle, the line).
+  if ((session.route === 'im' || session.route === 'iv') && !input.site)
+    throw new Invalid('Say where the dose was given.', [
+      { path: 'site', message: session.route === 'im' ? 'The muscle (e.g. left deltoid).' : 'The IV site.' },
+    ]);
   const startedAt = new Date(input.startedAt);
   notInFuture(ctx, startedAt, 'startedAt');
   let endedAt = input.endedAt ? new Date(input.endedAt) : null;
