@@ -280,6 +280,30 @@ const badRequests: [string, () => InjectOptions, number][] = [
     () => ({ method: 'GET', url: '/api/v1/ledger/counts/count-1/report.csv' }),
     400,
   ],
+  [
+    'session safety: a psychotherapy note whose body is not text',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/psychotherapy-notes',
+      payload: { id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', patientId, body: 42 },
+    }),
+    400,
+  ],
+  [
+    'session safety: an adverse event of a non-UUID session',
+    () => ({ method: 'POST', url: '/api/v1/sessions/session-1/adverse-events', payload: {} }),
+    400,
+  ],
+  [
+    'session safety: a REMS page too large',
+    () => ({ method: 'GET', url: '/api/v1/rems/forms?limit=500' }),
+    400,
+  ],
+  [
+    'session safety: a REMS cursor that was never issued',
+    () => ({ method: 'GET', url: '/api/v1/rems/forms?cursor=eyJ4IjoxfQ' }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];
