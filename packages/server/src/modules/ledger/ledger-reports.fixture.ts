@@ -92,6 +92,8 @@ export interface EntryFixture {
   signedBy?: string;
   reason?: string;
   lossReport?: LossReport;
+  /** Correction: the entry it reverses (quantity must be its exact opposite). */
+  reversesId?: string;
 }
 
 export async function addLedgerEntry(
@@ -150,7 +152,9 @@ export async function addLedgerEntry(
                     counterpartyDea: 'RR7654321',
                     reason: entry.reason ?? 'Expired',
                   }
-                : {};
+                : entry.kind === 'correction'
+                  ? { reversesId: entry.reversesId, reason: entry.reason ?? 'Correction' }
+                  : {};
   await db.insert(ledgerEntry).values({ ...base, ...shape });
   return { id };
 }

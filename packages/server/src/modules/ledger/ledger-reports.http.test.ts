@@ -370,6 +370,19 @@ describe('resolving a discrepancy with an entry of its own', () => {
     const again = await resolve(nurse, count.id, lot.id, adjustment.id);
     expect(again.statusCode).toBe(200);
     expect(await auditActions(count.id)).toContain('ledger.count.resolve');
+    // The adjustment reversed by a correction accounts for nothing: the discrepancy is open again.
+    await addLedgerEntry(database.db, lot, {
+      kind: 'correction',
+      quantity: 2,
+      occurredAt: later(6),
+      recordedBy: adminId,
+      signedBy: adminId,
+      reversesId: adjustment.id,
+      reason: 'Adjusted the wrong lot',
+    });
+    const reopened = (await get(nurse, `/api/v1/ledger/counts/${count.id}`)).json().lines[0];
+    expect(reopened).toMatchObject({ status: 'open', resolvedQuantity: 0, unresolvedQuantity: -2 });
+    expect(reopened.resolutions[0].reversedById).toEqual(expect.any(String));
   });
 
   it('a loss report resolves part of it; the rest stays open', async () => {

@@ -109,6 +109,8 @@ export const resolutionView = z.object({
   recordedBy: z.string(),
   reason: z.string().nullable(),
   linkedAt: z.string(),
+  /** The correction that reversed the entry: it then accounts for nothing, and the line is open again. */
+  reversedById: z.uuid().nullable(),
 });
 
 export const countLineView = z.object({

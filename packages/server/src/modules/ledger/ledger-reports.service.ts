@@ -491,6 +491,10 @@ async function loadCountViews(
         recordedByName: ledgerEntry.recordedByName,
         reason: ledgerEntry.reason,
       },
+      // A linked entry reversed by a correction no longer accounts for anything.
+      reversedBy: sql<
+        string | null
+      >`(SELECT c.id FROM ledger_entry c WHERE c.clinic_id = ${ledgerEntry.clinicId} AND c.reverses_id = ${ledgerEntry.id} LIMIT 1)`,
     })
     .from(ledgerCountResolution)
     .innerJoin(
@@ -528,8 +532,11 @@ async function loadCountViews(
             recordedBy: r.entry.recordedByName,
             reason: r.entry.reason,
             linkedAt: r.linkedAt.toISOString(),
+            reversedById: r.reversedBy ?? null,
           }));
-        const resolvedQuantity = roundQuantity(linked.reduce((sum, r) => sum + r.quantity, 0));
+        const resolvedQuantity = roundQuantity(
+          linked.reduce((sum, r) => sum + (r.reversedById ? 0 : r.quantity), 0),
+        );
         const toResolve = discrepancy.actions.length > 0;
         const unresolvedQuantity = toResolve ? roundQuantity(difference - resolvedQuantity) : 0;
         return {

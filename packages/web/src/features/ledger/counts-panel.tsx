@@ -462,6 +462,7 @@ function CountDetail({ countId, onClose }: { countId: string; onClose: () => voi
                                 {entryKindLabel[r.kind]} {formatChange(r.quantity, line.lot.unit)} by{' '}
                                 {r.recordedBy}
                                 {r.reason ? ` (${r.reason})` : ''}
+                                {r.reversedById ? ' (reversed: accounts for nothing)' : ''}
                               </Text>
                             ))}
                             {line.status === 'open' ? (

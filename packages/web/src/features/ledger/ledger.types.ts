@@ -260,6 +260,7 @@ export interface CountLine {
     recordedBy: string;
     reason: string | null;
     linkedAt: string;
+    reversedById: string | null;
   }[];
   resolvedQuantity: number;
   unresolvedQuantity: number;
