@@ -735,6 +735,14 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
     },
   },
   'GET /api/v1/ledger/losses/open': {},
+  'POST /api/v1/ledger/losses/:lossId/filings': {
+    payload: {
+      id: '0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d',
+      kind: 'field-office-notice',
+      filedAt: '2026-05-01T09:50:00Z',
+      reference: 'Walk notice',
+    },
+  },
   'POST /api/v1/ledger/adjustments': {
     payload: {
       id: '5e6f7a8b-9c0d-4e1f-8a3b-4c5d6e7f8a9b',
@@ -805,14 +813,6 @@ describe('permission walk', () => {
       if (route.public) continue;
       const permission = route.permission as Permission;
 
-  'POST /api/v1/ledger/losses/:lossId/filings': {
-    payload: {
-      id: '0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d',
-      kind: 'field-office-notice',
-      filedAt: '2026-05-01T09:50:00Z',
-      reference: 'Walk notice',
-    },
-  },
       for (const role of roles) {
         const allowed = rolePermissions[role].includes(permission);
         const home = await as(app, staff.home[role]!)(request);
