@@ -982,7 +982,11 @@ describe('access', () => {
     expect(foreignBoard.json().items).toEqual([]);
     // The front desk checks in but does not read the clinical record; the therapist reads it but does not record.
     expect((await get(frontDesk, id)).statusCode).toBe(403);
-    expect((await get(therapist, id)).statusCode).toBe(200);
+    const asTherapist = await get(therapist, id);
+    expect(asTherapist.statusCode).toBe(200);
+    // The steps offered are those the caller's roles may take.
+    expect(asTherapist.json().allowedActions).toEqual([]);
+    expect((await get(nurse, id)).json().allowedActions).toEqual(['clear-to-dose', 'abort']);
     expect((await post(therapist, id, 'vitals', vitals())).statusCode).toBe(403);
     expect((await post(admin, id, 'administrations', dose())).statusCode).toBe(403);
     expect((await get(nurse, randomUUID())).statusCode).toBe(404);

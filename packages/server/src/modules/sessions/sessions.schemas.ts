@@ -279,7 +279,10 @@ export const sessionView = z.object({
   /** Adverse events of the session (H4's session-safety; amendments are versions, newest shown). */
   adverseEvents: z.array(adverseEventView),
   events: z.array(sessionEventView),
-  /** The lifecycle events the session accepts now (@kapstone/clinical allowedSessionEvents). */
+  /**
+   * The lifecycle steps the session accepts now (@kapstone/clinical allowedSessionEvents) that the signed-in
+   * user's roles may take; the console hides the rest (the server still decides).
+   */
   allowedActions: z.array(z.enum(sessionEventKinds)),
 });
 export type SessionView = z.infer<typeof sessionView>;

@@ -6,6 +6,7 @@ import {
   nextReadingDue,
   type Product,
   type Route,
+  type SessionEventKind,
   type SessionState,
   type Vitals,
 } from '@kapstone/clinical';
@@ -28,6 +29,7 @@ import {
   vitalSigns,
 } from '../../db/schema/index.ts';
 import { NotFound } from '../../errors.ts';
+import { hasPermission, type Permission } from '../../security/permissions.ts';
 import { findActivePlan } from '../plans/plans.service.ts';
 import { findLatestPreparation } from '../preparation/preparation.service.ts';
 import { acknowledgedAppointments, latestRideHome } from '../scheduling/pre-check-in.service.ts';
@@ -44,6 +46,17 @@ import {
 export type SessionRow = typeof dosingSession.$inferSelect;
 type VitalsRow = typeof vitalSigns.$inferSelect;
 type ObservationRow = typeof sessionObservation.$inferSelect;
+
+/** The permission each lifecycle step needs (the routes name the same). */
+const eventPermission: Record<SessionEventKind, Permission> = {
+  'check-in': 'session.check-in',
+  'clear-to-dose': 'session.monitor',
+  'reopen-checks': 'session.monitor',
+  administer: 'session.administer',
+  'start-monitoring': 'session.monitor',
+  discharge: 'session.discharge',
+  abort: 'session.monitor',
+};
 
 /** The alert kind and source type of a session reading's alert. */
 export const sessionVitalsAlertKind = 'session-vitals';
@@ -618,7 +631,9 @@ export async function loadSessions(
               occurredAt: e.occurredAt.toISOString(),
             }))
         : [],
-      allowedActions: [...allowedSessionEvents(state)],
+      allowedActions: allowedSessionEvents(state).filter((kind) =>
+        hasPermission(ctx.actor, eventPermission[kind]),
+      ),
     };
     views.set(appt.id, view);
     if (session) views.set(session.id, view);
