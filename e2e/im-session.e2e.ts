@@ -142,6 +142,37 @@ describe('IM dosing session journey', () => {
     expect(draws).toHaveLength(1);
     expect(draws[0]!.sessionId).toBe(prepared.appointmentId);
     expect(Math.abs(draws[0]!.quantity)).toBeCloseTo(0.8, 6);
+  });
+
+  step('the rest of the vial is wasted before a witness who signs with her own password', async () => {
+    const { page } = tablet;
+    const panel = page.getByRole('region', { name: 'Administration' });
+    const form = panel.getByRole('form', { name: 'Waste the remainder' });
+    await visible(form);
+    // 10 mL vial, 0.8 mL drawn: 9.2 mL left.
+    await expect
+      .poll(() => form.getByRole('textbox', { name: 'Quantity wasted (mL)' }).inputValue())
+      .toBe('9.2');
+    await form.getByRole('textbox', { name: 'Witness’s email' }).fill('prescriber@summit.demo');
+    await form.getByLabel('Witness’s password').fill(demoPassword);
+    await form.getByRole('button', { name: 'Record waste' }).click();
+    await visible(
+      form.getByRole('status').filter({ hasText: `9.2 mL of lot ${lotNumber} recorded as wasted.` }),
+    );
+    // Receipts − administrations − wastes: 20 − 0.8 − 9.2.
+    expect(await lotBalance(page, lot.lotId)).toBeCloseTo(balanceBeforeDose - 0.8 - 9.2, 6);
+    const entries = await callApi<{ items: { kind: string; quantity: number; sessionId: string | null }[] }>(
+      page,
+      'GET',
+      `/api/v1/ledger/entries?lotId=${lot.lotId}`,
+    );
+    expect(entries.body.items.map((e) => [e.kind, e.sessionId]).sort()).toEqual(
+      [
+        ['administration', prepared.appointmentId],
+        ['receipt', null],
+        ['waste', prepared.appointmentId],
+      ].sort(),
+    );
     await panel.getByRole('button', { name: 'Dosing complete: start monitoring' }).click();
     await visible(stateBadge(page, 'Monitoring'), 20_000);
   });

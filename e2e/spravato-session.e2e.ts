@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   type Browser,
@@ -39,6 +40,23 @@ import {
  * dissociation; the prescriber discharges before the label's 2-hour minimum only with a rationale. The form
  * then waits on the REMS dashboard with its 7-day deadline, and its PDF downloads.
  */
+/** The text pdf-lib draws: each content stream inflated, its hex strings decoded. */
+function pdfText(bytes: Buffer): string {
+  const raw = bytes.toString('latin1');
+  const parts: string[] = [];
+  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+    let content: string;
+    try {
+      content = inflateSync(Buffer.from(match[1]!, 'latin1')).toString('latin1');
+    } catch {
+      content = match[1]!;
+    }
+    for (const hex of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g))
+      parts.push(Buffer.from(hex[1]!, 'hex').toString('latin1'));
+  }
+  return parts.join('\n');
+}
+
 let kapstone: RunningKapstone;
 let tablet: Browser;
 let phone: Browser;
@@ -209,17 +227,25 @@ describe('SPRAVATO session and REMS form journey', () => {
     const pdf = await page.evaluate(async (url) => {
       const response = await fetch(url);
       const bytes = new Uint8Array(await response.arrayBuffer());
+      let binary = '';
+      for (const byte of bytes) binary += String.fromCharCode(byte);
       return {
         status: response.status,
         type: response.headers.get('content-type'),
         disposition: response.headers.get('content-disposition'),
-        head: String.fromCharCode(...bytes.slice(0, 5)),
-        size: bytes.length,
+        base64: btoa(binary),
       };
     }, href);
-    expect(pdf).toMatchObject({ status: 200, type: 'application/pdf', head: '%PDF-' });
+    expect(pdf).toMatchObject({ status: 200, type: 'application/pdf' });
     expect(pdf.disposition).toMatch(/spravato-rems-monitoring-\d{4}-\d{2}-\d{2}\.pdf/);
-    expect(pdf.size).toBeGreaterThan(2000);
+    const bytes = Buffer.from(pdf.base64, 'base64');
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The form is filled from the session: the patient, the dose and the lot drawn.
+    const text = pdfText(bytes);
+    expect(text).toContain('SPRAVATO (esketamine) REMS - Patient Monitoring Form');
+    expect(text).toContain(patient.familyName);
+    expect(text).toContain(lotNumber);
+    expect(text).toMatch(/56 mg/);
     await signOut(page);
   });
 });
