@@ -108,10 +108,7 @@ export function remsRoutes(appBase: FastifyInstance, deps: AppDeps): void {
         summary:
           'Mark the form submitted to the REMS (online or fax): once, after discharge, with the form kept as submitted',
         params,
-        body: remsSubmissionInput.extend({
-          /** The form is incomplete here but was completed on the REMS site. */
-          acknowledgeIncomplete: z.boolean().optional(),
-        }),
+        body: remsSubmissionInput,
         response: { 200: remsFormView, 201: remsFormView },
       },
     },

@@ -106,6 +106,8 @@ export const remsSubmissionInput = z.strictObject({
   method: z.enum(remsSubmissionMethods),
   /** The REMS confirmation or fax reference. */
   confirmation: z.string().trim().min(1).max(200).nullable().optional(),
+  /** The form is incomplete here but was completed on the REMS site. */
+  acknowledgeIncomplete: z.boolean().optional(),
 });
 export type RemsSubmissionInput = z.infer<typeof remsSubmissionInput>;
 

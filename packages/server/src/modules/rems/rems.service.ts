@@ -236,7 +236,7 @@ export async function saveRemsAnswers(
 export async function markRemsSubmitted(
   ctx: ServiceContext,
   sessionId: string,
-  input: RemsSubmissionInput & { acknowledgeIncomplete?: boolean },
+  input: RemsSubmissionInput,
 ): Promise<{ created: boolean; form: RemsFormView }> {
   const { session, access } = await requireRemsSession(ctx, sessionId);
   const existing = await findSubmission(ctx, sessionId);
