@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowedSessionEvents,
+  dissociationRatingDue,
   type SessionEvent,
   type SessionEventKind,
   type SessionState,
@@ -167,5 +168,18 @@ describe('session lifecycle', () => {
       }
       expect(allowedSessionEvents(state)).toEqual([]);
     }
+  });
+});
+
+describe('dissociationRatingDue (clinical-reference 4.4)', () => {
+  it.each([
+    { now: 10, rated: [], due: { dueAtMinutes: 40, overdue: false } },
+    { now: 41, rated: [], due: { dueAtMinutes: 40, overdue: true } },
+    { now: 41, rated: [-5], due: { dueAtMinutes: 40, overdue: true } },
+    { now: 41, rated: [29], due: { dueAtMinutes: 40, overdue: true } },
+    { now: 35, rated: [30], due: { dueAtMinutes: null, overdue: false } },
+    { now: 90, rated: [-5, 42], due: { dueAtMinutes: null, overdue: false } },
+  ])('at $now min with ratings at $rated', ({ now, rated, due }) => {
+    expect(dissociationRatingDue(now, rated)).toEqual(due);
   });
 });

@@ -160,6 +160,23 @@ function describe(kind: SessionEventKind): string {
   }
 }
 
+/**
+ * Dissociation is rated per session at baseline, at about 40 minutes (when it peaks after the dose) and before
+ * discharge (clinical-reference 4.4, 1.11). This says when the ~40-minute CADSS-6 is due: at 40 minutes after
+ * the start of the dose, satisfied by a rating from 30 minutes on. The rating before discharge is required by
+ * dischargeReadiness itself.
+ */
+export function dissociationRatingDue(
+  minutesSinceDoseStart: number,
+  ratedAtMinutes: readonly number[],
+): { dueAtMinutes: number | null; overdue: boolean } {
+  if (ratedAtMinutes.some((m) => m >= peakRatingWindowStart)) return { dueAtMinutes: null, overdue: false };
+  return { dueAtMinutes: peakRatingMinutes, overdue: minutesSinceDoseStart > peakRatingMinutes };
+}
+
+const peakRatingMinutes = 40;
+const peakRatingWindowStart = 30;
+
 const cite = (section: string, source: string, evidence: Citation['evidence'] = 'primary'): Citation => ({
   section: `clinical-reference ${section}`,
   source,
@@ -208,6 +225,17 @@ export const sessionLifecycleRules: RuleMetadata[] = [
     area: 'monitoring',
     title: 'IV racemic ketamine: infusion over 40 minutes',
     citation: cite('2.1', 'Fava M et al. Mol Psychiatry 2020: 0.5 mg/kg over 40 min'),
+  },
+  {
+    id: 'session.dissociation-40-minutes',
+    area: 'monitoring',
+    title:
+      'CADSS-6 at about 40 minutes after the dose (a rating from 30 minutes on counts) and before discharge',
+    citation: cite(
+      '4.4',
+      'Track dissociation per session (baseline, ~40 min, before discharge); peak ~40 min after the spray',
+      'secondary',
+    ),
   },
   {
     id: 'session.reading-interval',

@@ -446,6 +446,7 @@ describe('a dosing session from check-in to discharge', () => {
     await pass(20);
     const overdue = (await get(nurse, id)).json();
     expect(overdue.nextReadingDue).toEqual({ dueAt: '2026-06-02T13:15:00.000Z', overdue: true });
+    expect(overdue.dissociationRatingDue).toEqual({ dueAt: '2026-06-02T13:40:00.000Z', overdue: false });
 
     // A critical reading (systolic 185 ≥ 180; rise 61 ≥ 40) raises a critical alert in the same transaction.
     const critical = await post(
@@ -495,6 +496,7 @@ describe('a dosing session from check-in to discharge', () => {
     });
     expect(cadss.statusCode, cadss.body).toBe(201);
     expect(cadss.json().observations.at(-1)).toMatchObject({ kind: 'cadss6', cadss6: { total: 5 } });
+    expect(cadss.json().dissociationRatingDue).toBeNull();
     const effects = await post(nurse, id, 'observations', {
       id: randomUUID(),
       observedAt: minutesAgo(0),

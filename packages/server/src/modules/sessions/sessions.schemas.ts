@@ -274,6 +274,8 @@ export const sessionView = z.object({
   alerts: z.array(sessionAlertView),
   observationPlan: observationPlanView,
   nextReadingDue: nextReadingDueView.nullable(),
+  /** The CADSS-6 at about 40 minutes (dissociationRatingDue); null once rated, or before the dose. */
+  dissociationRatingDue: nextReadingDueView.nullable(),
   dischargeReadiness: dischargeReadinessView.nullable(),
   discharge: dischargeRecordView.nullable(),
   /** Adverse events of the session (H4's session-safety; amendments are versions, newest shown). */

@@ -3,6 +3,7 @@ import {
   calculateDose,
   classifyVitals,
   dischargeReadiness,
+  dissociationRatingDue,
   nextReadingDue,
   type Product,
   type Route,
@@ -492,6 +493,20 @@ export async function loadSessions(
       };
     }
 
+    let cadssDue: SessionView['dissociationRatingDue'] = null;
+    if (doseStartedAt && (state === 'dosing' || state === 'monitoring')) {
+      const due = dissociationRatingDue(
+        minutesBetween(doseStartedAt, now),
+        sessionObservations
+          .filter((o) => o.kind === 'cadss6')
+          .map((o) => minutesBetween(doseStartedAt, o.observedAt)),
+      );
+      if (due.dueAtMinutes !== null)
+        cadssDue = {
+          dueAt: new Date(doseStartedAt.getTime() + due.dueAtMinutes * 60_000).toISOString(),
+          overdue: due.overdue,
+        };
+    }
     const ride = rides.get(appt.id);
     const escort = ride?.status === 'confirmed' ? { name: ride.escortName, phone: ride.escortPhone } : null;
     const discharge = session ? discharges.find((d) => d.sessionId === session.id) : undefined;
@@ -596,6 +611,7 @@ export async function loadSessions(
         citation: observationPlan.citation,
       },
       nextReadingDue: next,
+      dissociationRatingDue: cadssDue,
       dischargeReadiness: readiness
         ? {
             ready: readiness.ready,
