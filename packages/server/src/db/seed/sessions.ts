@@ -153,9 +153,11 @@ export async function seedDemoSessions(
     // Now: checked in about 40 minutes ago (IM) or an hour ago (IV: the 40-minute infusion has just ended).
     const doseAgo = clinic.route === 'iv' ? 45 : 28;
     const liveDose = minutes(end, -doseAgo);
-    const liveStart = new Date(
-      Math.max(minutes(liveDose, -15).getTime(), zonedInstant(today, 0, clinic.timeZone).getTime()),
-    );
+    // Its appointment lies within today (the board shows today's; a booking cannot span two days of hours).
+    const dayStart = zonedInstant(today, 0, clinic.timeZone).getTime();
+    const latestStart =
+      zonedInstant(addDays(today, 1), 0, clinic.timeZone).getTime() - (sessionMinutes + 1) * 60_000;
+    const liveStart = new Date(Math.max(dayStart, Math.min(minutes(liveDose, -15).getTime(), latestStart)));
     await allowWorkingHours(
       staff.frontdesk,
       template.staff.map((s) => s.userId),
