@@ -379,6 +379,8 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   // Dosing sessions: the walked session is the discharged one of the session-safety setup, so check-in replays
   // (200), the reads answer 200 and every step of a running session 409 (it has ended).
   'GET /api/v1/sessions/board': {},
+  'GET /api/v1/sessions/settings': {},
+  'PUT /api/v1/sessions/settings': { payload: {} },
   'GET /api/v1/patients/:patientId/sessions': {},
   'GET /api/v1/sessions/:sessionId': {},
   'POST /api/v1/sessions/:sessionId/check-in': { payload: {} },

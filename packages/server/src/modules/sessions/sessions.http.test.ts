@@ -1162,3 +1162,31 @@ describe('esketamine and parallel doses', () => {
     expect(drawn.map((e) => e.administrationId).sort()).toEqual(given.map((d) => d.id).sort());
   }, 60_000);
 });
+
+describe('session settings', () => {
+  it('lets an admin set what the reference leaves to the clinic, and nobody else', async () => {
+    await dayAt('2026-06-11T13:00:00Z');
+    const put = (who: SignedIn, payload: object) =>
+      as(app, who)({ method: 'PUT', url: '/api/v1/sessions/settings', payload });
+    expect((await put(nurse, { secondSignerRequired: true })).statusCode).toBe(403);
+    const invalid = await put(admin, { readingIntervalMinutes: { im: 0 } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().errors[0].path).toBe('readingIntervalMinutes.im');
+    const saved = await put(admin, {
+      ...settings.sessions,
+      secondSignerRequired: false,
+      vitalsThresholds: { warning: { heartRateAbove: 110 } },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().thresholds.warning).toMatchObject({ systolicAbove: 140, heartRateAbove: 110 });
+    expect(saved.json().thresholds.critical.spo2Below).toBeNull();
+    const read = await as(app, nurse)({ method: 'GET', url: '/api/v1/sessions/settings' });
+    expect(read.json().settings).toMatchObject({
+      readingIntervalMinutes: { im: 15 },
+      secondSignerRequired: false,
+    });
+    const [row] = await database.db.select().from(clinic).where(eq(clinic.id, clinicId));
+    expect(row!.settings).toMatchObject({ mfaRequired: false, careScope: 'clinic' });
+    expect(await auditActions(clinicId)).toContain('session-settings.update');
+  });
+});

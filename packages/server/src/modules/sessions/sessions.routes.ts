@@ -25,6 +25,8 @@ import {
   patientParams,
   sessionListView,
   sessionParams,
+  sessionSettingsInput,
+  sessionSettingsView,
   sessionView,
   sessionVitalsInputSchema,
   startMonitoringSchema,
@@ -99,6 +101,40 @@ export function sessionRoutes(appBase: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return run(request, (ctx) => sessions.sessionBoard(ctx, request.query.date));
+    },
+  );
+
+  app.get(
+    '/api/v1/sessions/settings',
+    {
+      config: { permission: 'schedule.read' },
+      schema: {
+        tags,
+        summary:
+          'The clinic’s session settings (second signer, reading interval, minimum observation, thresholds)',
+        response: { 200: sessionSettingsView },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return run(request, (ctx) => sessions.getSessionSettings(ctx));
+    },
+  );
+
+  app.put(
+    '/api/v1/sessions/settings',
+    {
+      config: { permission: 'rooms.manage' },
+      schema: {
+        tags,
+        summary: 'Set the clinic’s session settings (no default where the reference gives none)',
+        body: sessionSettingsInput,
+        response: { 200: sessionSettingsView },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return run(request, (ctx) => sessions.updateSessionSettings(ctx, request.body));
     },
   );
 

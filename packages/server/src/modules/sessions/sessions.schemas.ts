@@ -472,3 +472,64 @@ export const boardQuery = z.strictObject({
   /** The clinic's local date (YYYY-MM-DD); today by default. */
   date: z.iso.date().optional(),
 });
+
+// ---- clinic settings ----
+
+const scheduleKeys = ['iv', 'im', 'sublingual', 'oral', 'intranasal', 'esketamine'] as const;
+const perRoute = (min: number, max: number) =>
+  z
+    .strictObject(
+      Object.fromEntries(
+        scheduleKeys.map((k) => [k, z.number().int().min(min).max(max).optional()]),
+      ) as Record<(typeof scheduleKeys)[number], z.ZodOptional<z.ZodNumber>>,
+    )
+    .optional();
+const mmHg = z.number().int().min(60).max(260).optional();
+const rise = z.number().int().min(5).max(100).optional();
+const rate = z.number().int().min(20).max(250).nullable().optional();
+const oxygen = z.number().int().min(70).max(100).nullable().optional();
+const breaths = z.number().int().min(3).max(40).nullable().optional();
+
+/** The clinic's session settings: every field optional, none invented (absent = the reference's default or none). */
+export const sessionSettingsInput = z.strictObject({
+  secondSignerRequired: z.boolean().optional(),
+  readingIntervalMinutes: perRoute(1, 120),
+  minimumObservationMinutes: perRoute(15, 480),
+  liquidsFastingHours: z.number().min(0).max(24).optional(),
+  pregnancyTestRequired: z.boolean().optional(),
+  vitalsThresholds: z
+    .strictObject({
+      critical: z
+        .strictObject({
+          systolicAtLeast: mmHg,
+          diastolicAtLeast: mmHg,
+          systolicRiseAtLeast: rise,
+          diastolicRiseAtLeast: rise,
+          heartRateAbove: rate,
+          spo2Below: oxygen,
+          respiratoryRateBelow: breaths,
+        })
+        .optional(),
+      warning: z
+        .strictObject({
+          systolicAbove: mmHg,
+          diastolicAbove: mmHg,
+          heartRateAbove: rate,
+          spo2Below: oxygen,
+          respiratoryRateBelow: breaths,
+        })
+        .optional(),
+    })
+    .optional(),
+  dissociationResolvedAtMost: z.number().int().min(0).max(24).optional(),
+  vitalsWithinFraction: z.number().min(0.05).max(1).optional(),
+});
+
+export const sessionSettingsView = z.object({
+  /** What the clinic set. */
+  settings: sessionSettingsInput,
+  /** The thresholds classifyVitals uses: the clinic's over @kapstone/clinical's defaults. */
+  thresholds,
+  /** The scheduling setting the racemic fasting rule for food comes from. */
+  foodFastingHours: z.number().nullable(),
+});

@@ -11,9 +11,11 @@ import {
 } from '@kapstone/clinical';
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
+import type { ClinicSessionSettings } from '../../db/schema/clinic.ts';
 import type { PreDoseChecklistSources } from '../../db/schema/index.ts';
 import {
   appointment,
+  clinic,
   doseAdministration,
   dosingSession,
   dosingSessionEvent,
@@ -1178,4 +1180,30 @@ export async function sessionBoard(ctx: ServiceContext, date?: string) {
       };
     }),
   };
+}
+
+// ---- clinic settings ----
+
+export async function getSessionSettings(ctx: ServiceContext) {
+  const settings = await loadSessionSettings(ctx);
+  return {
+    settings: settings.sessions,
+    thresholds: settings.thresholds,
+    foodFastingHours: settings.foodFastingHours,
+  };
+}
+
+/** Replaces the clinic's session settings (admins); audited with the keys set, not the values. */
+export async function updateSessionSettings(ctx: ServiceContext, values: ClinicSessionSettings) {
+  await ctx.tx
+    .update(clinic)
+    .set({ settings: sql`jsonb_set(${clinic.settings}, '{sessions}', ${JSON.stringify(values)}::jsonb)` })
+    .where(eq(clinic.id, ctx.clinicId));
+  ctx.audit.record({
+    action: 'session-settings.update',
+    resourceType: 'clinic',
+    resourceId: ctx.clinicId,
+    detail: { keys: Object.keys(values) },
+  });
+  return getSessionSettings(ctx);
 }
