@@ -6,7 +6,6 @@ import { seedDemoConsentTemplates } from '../../modules/consent/consent.demo.ts'
 import { searchNameOf } from '../../modules/patients/patients.repository.ts';
 import { hashPassword } from '../../security/passwords.ts';
 import type { Database } from '../client.ts';
-import type { ClinicSessionSettings } from '../schema/clinic.ts';
 import {
   careTeamMember,
   clinic,
@@ -21,16 +20,6 @@ import {
 } from '../schema/index.ts';
 import type { PatientDemographics, SexAtBirth } from '../schema/patients.ts';
 import { demoClinics, demoPassword, demoPatientAccounts, demoRoles } from './demo-logins.ts';
-
-/**
- * The demo clinics' own monitoring policy (clinic settings, not reference values: clinical-reference 4.1 gives no
- * schedule after the published readings, and none at all for IM): a reading every 15 minutes once the route's
- * published ones are taken, and 90 minutes of observation after an IM dose before discharge.
- */
-const demoSessionSettings: ClinicSessionSettings = {
-  readingIntervalMinutes: { im: 15, iv: 15, esketamine: 15 },
-  minimumObservationMinutes: { im: 90 },
-};
 
 /** A small deterministic PRNG (mulberry32), so the demo is the same on every machine. */
 function prng(seed: number): () => number {
@@ -197,12 +186,7 @@ export async function seedDemo(
         name: demo.name,
         timeZone: demo.timeZone,
         demo: true,
-        settings: {
-          mfaRequired: false,
-          careScope: demo.careScope,
-          crisisPhone: '(555) 010-0199',
-          sessions: demoSessionSettings,
-        },
+        settings: { mfaRequired: false, careScope: demo.careScope, crisisPhone: '(555) 010-0199' },
         createdAt: now,
       });
 

@@ -36,6 +36,16 @@ export interface DemoSessionClinic {
   dosingSessions: number;
 }
 
+/**
+ * The demo clinics' own monitoring policy, set by their admin (clinic settings, not reference values:
+ * clinical-reference 4.1 gives no interval after the published readings, and no schedule at all for IM): a
+ * reading every 15 minutes once the route's published ones are taken, 90 minutes of observation after an IM dose.
+ */
+const demoSessionSettings = {
+  readingIntervalMinutes: { im: 15, iv: 15, esketamine: 15 },
+  minimumObservationMinutes: { im: 90 },
+};
+
 /** How many days before "now" each completed session ran (moved to the next weekday if on a weekend). */
 export const completedSessionDays: Record<string, number[]> = {
   harbor: [21, 14, 7],
@@ -136,6 +146,11 @@ export async function seedDemoSessions(
       frontdesk: person(`frontdesk@${clinic.slug}.demo`),
       patient: person(clinic.patientEmail),
     };
+    await staff.admin.request({
+      method: 'PUT',
+      url: '/api/v1/sessions/settings',
+      payload: demoSessionSettings,
+    });
     const stock = await stockLedger(staff, clinic, clock, summary);
 
     // The dosing appointments, booked now (weeks ahead) with the staffing and room the course proposal gives.
