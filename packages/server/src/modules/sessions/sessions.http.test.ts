@@ -11,8 +11,13 @@ import {
   auditEvent,
   clinic,
   doseAdministration,
+  dosingSession,
   dosingSessionEvent,
   ledgerEntry,
+  preDoseChecklist,
+  preDoseOverride,
+  sessionDischarge,
+  sessionObservation,
   vitalSigns,
 } from '../../db/schema/index.ts';
 import { createTestDatabase } from '../../testing/database.ts';
@@ -1188,5 +1193,40 @@ describe('session settings', () => {
     const [row] = await database.db.select().from(clinic).where(eq(clinic.id, clinicId));
     expect(row!.settings).toMatchObject({ mfaRequired: false, careScope: 'clinic' });
     expect(await auditActions(clinicId)).toContain('session-settings.update');
+  });
+});
+
+describe('the database keeps the record', () => {
+  it('refuses to change or remove any row of a session’s record, and an aborted session without a reason', async () => {
+    for (const table of [
+      dosingSessionEvent,
+      preDoseChecklist,
+      preDoseOverride,
+      doseAdministration,
+      sessionObservation,
+      sessionDischarge,
+    ]) {
+      const [row] = await database.db.select().from(table).where(eq(table.clinicId, clinicId)).limit(1);
+      expect(row, 'the tests above wrote a row').toBeDefined();
+      expect(await databaseError(database.db.delete(table).where(eq(table.clinicId, clinicId)))).toMatch(
+        /is append-only: DELETE is not allowed/,
+      );
+      expect(
+        await databaseError(database.db.update(table).set({ clinicId }).where(eq(table.clinicId, clinicId))),
+      ).toMatch(/is append-only: UPDATE is not allowed/);
+    }
+    const [live] = await database.db
+      .select()
+      .from(dosingSession)
+      .where(and(eq(dosingSession.clinicId, clinicId), eq(dosingSession.state, 'checked-in')))
+      .limit(1);
+    expect(
+      await databaseError(
+        database.db
+          .update(dosingSession)
+          .set({ state: 'aborted', endedAt: new Date() })
+          .where(eq(dosingSession.id, live!.id)),
+      ),
+    ).toMatch(/dosing_session_abort_reason/);
   });
 });
