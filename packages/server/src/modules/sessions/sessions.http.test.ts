@@ -976,6 +976,10 @@ describe('recording in a session', () => {
 describe('access', () => {
   it('answers another clinic with 404, and roles without the permission with 403', async () => {
     await dayAt('2026-06-07T13:00:00Z');
+    const tomorrow = await bookSession(new Date(clock.now().getTime() + 24 * 60 * 60_000));
+    const early = await post(frontDesk, tomorrow, 'check-in');
+    expect(early.statusCode).toBe(409);
+    expect(early.json().errors).toEqual([{ path: 'state', message: 'The session is on 2026-06-08.' }]);
     const id = await bookSession();
     expect((await post(foreignNurse, id, 'check-in')).statusCode).toBe(404);
     expect((await post(frontDesk, id, 'check-in')).statusCode).toBe(201);

@@ -210,6 +210,11 @@ export async function checkIn(ctx: ServiceContext, sessionId: string) {
   if (existing) return { created: false, session: checkInView(existing) };
   if (appt.status === 'cancelled')
     throw new Conflict('The appointment is cancelled.', [{ path: 'state', message: 'Book a new session.' }]);
+  const { timeZone } = await loadSessionSettings(ctx);
+  if (!sameDay(appt.startsAt, ctx.clock.now(), timeZone))
+    throw new Conflict('A patient is checked in on the day of the session.', [
+      { path: 'state', message: `The session is on ${localParts(appt.startsAt, timeZone).date}.` },
+    ]);
   if (!appt.planId || !appt.route || !appt.product || !appt.protocolId)
     throw new Conflict(
       'The appointment was booked without a treatment plan: book it under the active plan.',
