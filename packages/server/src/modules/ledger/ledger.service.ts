@@ -302,7 +302,9 @@ export async function listLots(
   if (query.locationId) where.push(eq(ledgerLot.locationId, query.locationId));
   if (query.product) where.push(eq(ledgerProduct.product, query.product));
   if (!query.includeEmpty) where.push(sql`${balanceOf} > 0`);
-  const [rows, today] = await Promise.all([lotsQuery(ctx, where), clinicToday(ctx, ctx.clock.now())]);
+  // One transaction is one connection: its queries run one after another (pg refuses overlapping ones).
+  const rows = await lotsQuery(ctx, where);
+  const today = await clinicToday(ctx, ctx.clock.now());
   return rows.map((row) => presentLot(row, today));
 }
 
@@ -335,10 +337,8 @@ export async function listDispensableLots(
 }
 
 export async function findLot(ctx: ServiceContext, lotId: string): Promise<LotView> {
-  const [rows, today] = await Promise.all([
-    lotsQuery(ctx, [eq(ledgerLot.id, lotId)]),
-    clinicToday(ctx, ctx.clock.now()),
-  ]);
+  const rows = await lotsQuery(ctx, [eq(ledgerLot.id, lotId)]);
+  const today = await clinicToday(ctx, ctx.clock.now());
   if (!rows[0]) throw new NotFound('Lot');
   return presentLot(rows[0], today);
 }
