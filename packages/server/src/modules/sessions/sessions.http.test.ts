@@ -1172,6 +1172,79 @@ describe('esketamine and parallel doses', () => {
   }, 60_000);
 });
 
+describe('an IV infusion', () => {
+  it('runs over 40 minutes unless the end is given, with readings every 10 minutes during it', async () => {
+    await dayAt('2026-06-10T13:00:00Z');
+    const ivPatient = await createPatient(database.db, clinicId, { givenName: 'Ivy' });
+    const ivPlan = (
+      await completePathway(
+        actors,
+        ivPatient,
+        kapImPlan('2026-06-10', {
+          protocolId: 'iv-series',
+          route: 'iv',
+          dosingSessions: 6,
+          startingDose: { value: 0.5, unit: 'mg/kg' },
+          maximumDose: { value: 0.5, unit: 'mg/kg' },
+        }),
+      )
+    ).planId;
+    const id = randomUUID();
+    await database.db.insert(appointment).values({
+      id,
+      clinicId,
+      patientId: ivPatient.id,
+      kind: 'dosing',
+      startsAt: clock.now(),
+      endsAt: new Date(clock.now().getTime() + 2 * 60 * 60_000),
+      createdAt: clock.now(),
+      planId: ivPlan,
+      protocolId: 'iv-series',
+      route: 'iv',
+      product: 'ketamine-racemic',
+    });
+    await confirmRideHome(id);
+    const assigned = await as(
+      app,
+      nurse,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${ivPatient.id}/measure-assignments`,
+      payload: { instruments: ['phq9'] },
+    });
+    await as(
+      app,
+      nurse,
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${ivPatient.id}/measure-assignments/${assigned.json().assigned[0].id}/responses`,
+      payload: { id: randomUUID(), answers: [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] },
+    });
+    expect((await post(frontDesk, id, 'check-in')).statusCode).toBe(201);
+    await post(nurse, id, 'vitals', vitals());
+    await post(nurse, id, 'observations', moaas(5));
+    const run = await post(nurse, id, 'checklist', checklist());
+    expect(run.json().state, JSON.stringify(run.json().checklist)).toBe('cleared-to-dose');
+    expect(run.json().observationPlan).toMatchObject({
+      readingsAtMinutes: [0, 10, 20, 30, 40, 55, 70],
+      minimumObservationMinutes: 70,
+    });
+    const given = await post(nurse, id, 'administrations', dose({ site: 'Left antecubital' }));
+    expect(given.statusCode, given.body).toBe(201);
+    expect(given.json().administrations[0]).toMatchObject({
+      startedAt: '2026-06-10T13:00:00.000Z',
+      endedAt: '2026-06-10T13:40:00.000Z',
+      volumeMl: 0.7,
+    });
+    expect(given.json().planOrder.infusionMinutes).toBe(40);
+    await pass(12);
+    expect((await get(nurse, id)).json().nextReadingDue).toEqual({
+      dueAt: '2026-06-10T13:10:00.000Z',
+      overdue: true,
+    });
+  }, 120_000);
+});
+
 describe('session settings', () => {
   it('lets an admin set what the reference leaves to the clinic, and nobody else', async () => {
     await dayAt('2026-06-11T13:00:00Z');
