@@ -304,6 +304,39 @@ const badRequests: [string, () => InjectOptions, number][] = [
     () => ({ method: 'GET', url: '/api/v1/rems/forms?cursor=eyJ4IjoxfQ' }),
     400,
   ],
+  [
+    'sessions: a session id that is not a UUID',
+    () => ({ method: 'GET', url: '/api/v1/sessions/chair-1' }),
+    400,
+  ],
+  [
+    'sessions: a reading whose values are text',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/sessions/5c402ab5-3404-4296-b307-7e4fc538f036/vitals',
+      payload: { id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', measuredAt: 'now', systolic: '120/80' },
+    }),
+    400,
+  ],
+  [
+    'sessions: a dose in the wrong shape',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/sessions/5c402ab5-3404-4296-b307-7e4fc538f036/administrations',
+      payload: { id: 'x', doseMg: -5, secondSigner: 'someone' },
+    }),
+    400,
+  ],
+  [
+    'sessions: a board date that is not a date',
+    () => ({ method: 'GET', url: '/api/v1/sessions/board?date=today' }),
+    400,
+  ],
+  [
+    'sessions: a session that does not exist',
+    () => ({ method: 'GET', url: '/api/v1/sessions/5c402ab5-3404-4296-b307-7e4fc538f036' }),
+    404,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];
