@@ -48,6 +48,18 @@ export type SessionRow = typeof dosingSession.$inferSelect;
 type VitalsRow = typeof vitalSigns.$inferSelect;
 type ObservationRow = typeof sessionObservation.$inferSelect;
 
+/**
+ * Runs queries of one transaction one after another (a pg client must not overlap queries), keeping the
+ * types of a Promise.all over them.
+ */
+async function oneAfterAnother<const T extends readonly (() => unknown)[]>(
+  steps: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const results: unknown[] = [];
+  for (const step of steps) results.push(await step());
+  return results as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
 /** The permission each lifecycle step needs (the routes name the same). */
 const eventPermission: Record<SessionEventKind, Permission> = {
   'check-in': 'session.check-in',
@@ -245,75 +257,84 @@ export async function loadSessions(
   const now = ctx.clock.now();
 
   const [checklists, overrides, administrations, readings, observations, discharges, events] =
-    await Promise.all([
-      startedIds.length
-        ? ctx.tx
-            .select()
-            .from(preDoseChecklist)
-            .where(
-              and(
-                eq(preDoseChecklist.clinicId, ctx.clinicId),
-                inArray(preDoseChecklist.sessionId, startedIds),
-              ),
-            )
-            .orderBy(desc(preDoseChecklist.recordedAt), desc(preDoseChecklist.id))
-        : [],
-      startedIds.length
-        ? ctx.tx
-            .select()
-            .from(preDoseOverride)
-            .where(
-              and(eq(preDoseOverride.clinicId, ctx.clinicId), inArray(preDoseOverride.sessionId, startedIds)),
-            )
-        : [],
-      startedIds.length
-        ? ctx.tx
-            .select()
-            .from(doseAdministration)
-            .where(
-              and(
-                eq(doseAdministration.clinicId, ctx.clinicId),
-                inArray(doseAdministration.sessionId, startedIds),
-              ),
-            )
-            .orderBy(asc(doseAdministration.sequence))
-        : [],
-      sessionReadings(ctx, startedIds),
-      startedIds.length
-        ? ctx.tx
-            .select()
-            .from(sessionObservation)
-            .where(
-              and(
-                eq(sessionObservation.clinicId, ctx.clinicId),
-                inArray(sessionObservation.sessionId, startedIds),
-              ),
-            )
-            .orderBy(asc(sessionObservation.observedAt), asc(sessionObservation.recordedAt))
-        : [],
-      startedIds.length
-        ? ctx.tx
-            .select()
-            .from(sessionDischarge)
-            .where(
-              and(
-                eq(sessionDischarge.clinicId, ctx.clinicId),
-                inArray(sessionDischarge.sessionId, startedIds),
-              ),
-            )
-        : [],
-      startedIds.length
-        ? ctx.tx
-            .select()
-            .from(dosingSessionEvent)
-            .where(
-              and(
-                eq(dosingSessionEvent.clinicId, ctx.clinicId),
-                inArray(dosingSessionEvent.sessionId, startedIds),
-              ),
-            )
-            .orderBy(asc(dosingSessionEvent.occurredAt), asc(dosingSessionEvent.id))
-        : [],
+    await oneAfterAnother([
+      () =>
+        startedIds.length
+          ? ctx.tx
+              .select()
+              .from(preDoseChecklist)
+              .where(
+                and(
+                  eq(preDoseChecklist.clinicId, ctx.clinicId),
+                  inArray(preDoseChecklist.sessionId, startedIds),
+                ),
+              )
+              .orderBy(desc(preDoseChecklist.recordedAt), desc(preDoseChecklist.id))
+          : [],
+      () =>
+        startedIds.length
+          ? ctx.tx
+              .select()
+              .from(preDoseOverride)
+              .where(
+                and(
+                  eq(preDoseOverride.clinicId, ctx.clinicId),
+                  inArray(preDoseOverride.sessionId, startedIds),
+                ),
+              )
+          : [],
+      () =>
+        startedIds.length
+          ? ctx.tx
+              .select()
+              .from(doseAdministration)
+              .where(
+                and(
+                  eq(doseAdministration.clinicId, ctx.clinicId),
+                  inArray(doseAdministration.sessionId, startedIds),
+                ),
+              )
+              .orderBy(asc(doseAdministration.sequence))
+          : [],
+      () => sessionReadings(ctx, startedIds),
+      () =>
+        startedIds.length
+          ? ctx.tx
+              .select()
+              .from(sessionObservation)
+              .where(
+                and(
+                  eq(sessionObservation.clinicId, ctx.clinicId),
+                  inArray(sessionObservation.sessionId, startedIds),
+                ),
+              )
+              .orderBy(asc(sessionObservation.observedAt), asc(sessionObservation.recordedAt))
+          : [],
+      () =>
+        startedIds.length
+          ? ctx.tx
+              .select()
+              .from(sessionDischarge)
+              .where(
+                and(
+                  eq(sessionDischarge.clinicId, ctx.clinicId),
+                  inArray(sessionDischarge.sessionId, startedIds),
+                ),
+              )
+          : [],
+      () =>
+        startedIds.length
+          ? ctx.tx
+              .select()
+              .from(dosingSessionEvent)
+              .where(
+                and(
+                  eq(dosingSessionEvent.clinicId, ctx.clinicId),
+                  inArray(dosingSessionEvent.sessionId, startedIds),
+                ),
+              )
+              .orderBy(asc(dosingSessionEvent.occurredAt), asc(dosingSessionEvent.id))
+          : [],
     ]);
   const readingIds = [...readings.values()].flat().map((r) => r.row.id);
   const alerts = readingIds.length
