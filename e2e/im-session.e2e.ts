@@ -16,7 +16,6 @@ import {
 } from './harness.ts';
 import {
   checkIn,
-  dosingDayAhead,
   lotBalance,
   nothingWaiting,
   openChair,
@@ -81,20 +80,22 @@ describe('IM dosing session journey', () => {
   step(
     'set-up: a patient booked for an IM dosing session, and a stocked lot of ketamine 50 mg/mL vials',
     async () => {
-      prepared = await preparePatientForDosing(kapstone.baseUrl, tablet.page, phone.page, patient, 'im', {
-        doseDay: dosingDayAhead(3),
-        room: 'Chair 2',
-      });
+      prepared = await preparePatientForDosing(kapstone.baseUrl, tablet.page, phone.page, patient, 'im');
       lot = await stockLedger(kapstone.baseUrl, tablet.page, 'im', lotNumber);
       expect(lot.balance).toBe(20);
     },
     180_000,
   );
 
-  step('the nurse opens the chair screen and checks the patient in', async () => {
+  step('the nurse finds the patient on the session board, opens the chair and checks her in', async () => {
     const { page } = tablet;
     await signIn(page, kapstone.baseUrl, 'nurse@summit.demo');
-    await openChair(page, kapstone.baseUrl, prepared.appointmentId, fullName);
+    await page.getByRole('link', { name: 'Dosing sessions' }).click();
+    const card = page.getByRole('article', { name: fullName });
+    await visible(card.getByText('Not yet arrived'));
+    await screenshot(page, 'im-session-00-board');
+    await card.getByRole('link', { name: new RegExp(`^Open the session of ${fullName} \\(`) }).click();
+    await visible(page.getByRole('heading', { level: 1, name: fullName }));
     await visible(stateBadge(page, 'Not yet arrived'));
     await screenshot(page, 'im-session-01-arrival');
     await checkIn(page);
@@ -187,6 +188,13 @@ describe('IM dosing session journey', () => {
       const acknowledge = alerts.getByRole('button', { name: /^Acknowledge: Critical/ });
       await visible(acknowledge);
       await screenshot(page, 'im-session-04-critical-alert');
+      // The board shows the chair's open alert and its latest reading.
+      await page.getByRole('link', { name: 'Session board' }).click();
+      const card = page.getByRole('article', { name: fullName });
+      await visible(card.getByText('1 open alert'));
+      await visible(card.getByText(/BP 184\/104/));
+      await card.getByRole('link', { name: new RegExp(`^Open the session of ${fullName} \\(`) }).click();
+      await visible(acknowledge);
       await acknowledge.click();
       const dialog = page.getByRole('dialog', { name: 'Acknowledge the alert' });
       await visible(dialog);

@@ -16,7 +16,6 @@ import {
 } from './harness.ts';
 import {
   checkIn,
-  dosingDayAhead,
   nothingWaiting,
   openChair,
   type PreparedPatient,
@@ -80,10 +79,7 @@ describe('network drop at the chair journey', () => {
   step(
     'set-up: a patient booked for an IM dosing session, and a stocked lot',
     async () => {
-      prepared = await preparePatientForDosing(kapstone.baseUrl, tablet.page, phone.page, patient, 'im', {
-        doseDay: dosingDayAhead(2),
-        room: 'Chair 1',
-      });
+      prepared = await preparePatientForDosing(kapstone.baseUrl, tablet.page, phone.page, patient, 'im');
       lot = await stockLedger(kapstone.baseUrl, tablet.page, 'im', lotNumber);
     },
     180_000,
@@ -121,6 +117,7 @@ describe('network drop at the chair journey', () => {
     await visible(waiting.getByText(/Sedation: MOAA\/S 4/));
     // The chart draws the waiting reading too (hollow), and the table lists it once.
     await expect.poll(() => readingsShown(132, 84).count()).toBe(1);
+    await visible(readingsShown(132, 84).getByText('Waiting to be sent'));
     // Trying to send while still offline changes nothing.
     await waiting.getByRole('button', { name: 'Try sending now' }).click();
     await visible(page.getByRole('status').filter({ hasText: '2 entries waiting to be sent' }));
@@ -137,6 +134,7 @@ describe('network drop at the chair journey', () => {
       page.getByRole('region', { name: 'Record vitals' }).getByText('Reading recorded', { exact: true }),
     );
     await expect.poll(() => readingsShown(132, 84).count()).toBe(1);
+    await visible(readingsShown(132, 84).getByText('Within range'));
     const record = await sessionRecord(page, prepared.appointmentId);
     expect(record.vitals.filter((v) => v.systolic === 132 && v.diastolic === 84)).toHaveLength(1);
     expect(record.observations.filter((o) => o.kind === 'moaas' && o.moaas === 4)).toHaveLength(1);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { type ApiAnswer, callApi, chooseOption, demoPassword, signIn, signOut, visible } from './harness.ts';
+import { type ApiAnswer, callApi, demoPassword, signIn, signOut, visible } from './harness.ts';
 
 /**
  * What the dosing-session journeys share: a patient taken through the API up to a booked dosing appointment
  * (registration, portal invitation, eligibility approval, consent signed in the portal and countersigned, a
- * signed plan, today's PHQ-9, the ride home and the no-driving acknowledgement), a stocked ledger lot, and the
+ * signed plan, today's PHQ-9, a dosing session booked today, the ride home and the no-driving acknowledgement), a stocked ledger lot, and the
  * chair screen's steps as a nurse walks them (check-in, baseline, the pre-dose checks, the dose, readings,
  * observations). The UI steps find elements by the names the console gives them (features/sessions).
  */
@@ -65,13 +65,6 @@ const treatments = {
   },
 } as const;
 
-/** A weekday two weeks or more ahead (the demo seed books its own courses in the coming days). */
-export function dosingDayAhead(weekday: number, weeks = 2): string {
-  const day = new Date(Date.now() + weeks * 7 * 86_400_000);
-  while (day.getUTCDay() !== weekday) day.setUTCDate(day.getUTCDate() + 1);
-  return day.toISOString().slice(0, 10);
-}
-
 function ok<T>(answer: ApiAnswer<T>, what: string, statuses = [200, 201]): T {
   if (!statuses.includes(answer.status))
     throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -85,10 +78,9 @@ export interface PreparedPatient {
 }
 
 /**
- * Takes a new patient from registration to a booked dosing session with its ride home confirmed, as the
- * front desk, the prescriber, the patient (on `phone`) and a nurse would, through the API (the care-pathway
- * and dosing-gate journeys walk these steps in the UI). The booking itself goes through the front desk's
- * dialog, like dosing-gate.e2e.ts, at 14:00 on `doseDay` in `room`.
+ * Takes a new patient from registration to a dosing session booked today with its ride home confirmed, as
+ * the front desk, the prescriber, the patient (on `phone`) and a nurse would, through the API (the
+ * care-pathway and dosing-gate journeys walk these steps in the UI).
  */
 export async function preparePatientForDosing(
   baseUrl: string,
@@ -96,7 +88,6 @@ export async function preparePatientForDosing(
   phone: Page,
   patient: JourneyPatient,
   treatment: Treatment,
-  options: { doseDay: string; room: string; startTime?: string },
 ): Promise<PreparedPatient> {
   const { route, product, plan } = treatments[treatment];
   const fullName = `${patient.givenName} ${patient.familyName}`;
@@ -153,7 +144,7 @@ export async function preparePatientForDosing(
       staff,
       'POST',
       `/api/v1/patients/${patientId}/treatment-plans`,
-      { ...plan, startDate: options.doseDay },
+      { ...plan, startDate: localParts(new Date(), await clinicTimeZone(staff)).date },
     ),
     'plan draft',
   );
@@ -245,40 +236,11 @@ export async function preparePatientForDosing(
   );
   await signOut(staff);
 
-  // The front desk books the dosing session in its dialog, then confirms the ride home and records the
-  // patient's no-driving acknowledgement (the pre-check-in).
+  // The front desk books the session for today (a patient is checked in on the day of the session) with
+  // the staffing and room the course proposal gives, then confirms the ride home and records the patient's
+  // no-driving acknowledgement (the pre-check-in).
   await signIn(staff, baseUrl, 'frontdesk@summit.demo');
-  // By address: on an upright tablet the navigation sits behind the menu button.
-  await staff.goto(`${baseUrl}/schedule`);
-  await visible(staff.getByRole('heading', { level: 1, name: 'Schedule' }));
-  await staff.getByRole('button', { name: 'Book appointment' }).click();
-  const dialog = staff.getByRole('dialog', { name: 'Book an appointment' });
-  await visible(dialog);
-  await dialog.getByRole('combobox', { name: 'Patient' }).fill(patient.familyName);
-  await staff.getByRole('option', { name: `${fullName} · ${registered.mrn}` }).click();
-  await chooseOption(staff, 'Appointment type', 'Dosing session');
-  await chooseOption(staff, 'Room', new RegExp(`^${options.room}`));
-  await chooseOption(staff, 'Prescriber or nurse', /^Megan Holt, RN/);
-  await chooseOption(staff, 'Therapist', /^Chris Lamb, PsyD/);
-  await dialog.getByLabel(/^Date\b/).fill(options.doseDay);
-  await dialog.getByLabel('Start time').fill(options.startTime ?? '14:00');
-  await dialog.getByRole('button', { name: 'Book appointment' }).click();
-  await visible(dialog.getByRole('status').filter({ hasText: 'Booked' }));
-  await dialog.getByRole('button', { name: 'Done' }).click();
-
-  const from = new Date(Date.parse(options.doseDay) - 86_400_000).toISOString();
-  const to = new Date(Date.parse(options.doseDay) + 2 * 86_400_000).toISOString();
-  const appointments = ok(
-    await callApi<{ items: { id: string; kind: string; status: string }[] }>(
-      staff,
-      'GET',
-      `/api/v1/appointments?from=${from}&to=${to}&patientId=${patientId}`,
-    ),
-    'appointments',
-  );
-  const dosing = appointments.items.filter((a) => a.kind === 'dosing');
-  expect(dosing).toHaveLength(1);
-  const appointmentId = dosing[0]!.id;
+  const appointmentId = await bookDosingToday(staff, patientId);
   ok(
     await callApi(staff, 'POST', `/api/v1/appointments/${appointmentId}/ride-home`, {
       clientId: randomUUID(),
@@ -297,6 +259,136 @@ export async function preparePatientForDosing(
   );
   await signOut(staff);
   return { patientId, mrn: registered.mrn, appointmentId };
+}
+
+// ---- today's booking ----
+
+/** The clinic's calendar date, weekday (1 = Monday) and minutes after midnight at an instant. */
+export function localParts(
+  instant: Date,
+  timeZone: string,
+): { date: string; weekday: number; minutes: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: weekdays.indexOf(parts.weekday!) + 1,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+async function clinicTimeZone(page: Page): Promise<string> {
+  const session = ok(
+    await callApi<{ clinic: { timeZone: string } }>(page, 'GET', '/api/v1/auth/session'),
+    'session',
+  );
+  return session.clinic.timeZone;
+}
+
+interface Booked {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  roomId: string | null;
+  staff: { userId: string }[];
+}
+
+/**
+ * Books the patient's dosing session today, at the free time nearest to "started ten minutes ago", in the
+ * room and with the staff of the course proposal (the demo's own session in progress may hold them now). A
+ * journey may run in the evening or at a weekend: like the demo seed, it then records the day's working hours
+ * around the session for its staff (scheduling refuses a booking outside them).
+ */
+export async function bookDosingToday(page: Page, patientId: string): Promise<string> {
+  const timeZone = await clinicTimeZone(page);
+  const proposal = ok(
+    await callApi<{
+      items: {
+        kind: string;
+        startsAt: string | null;
+        endsAt: string | null;
+        roomId: string | null;
+        staff: { userId: string; role: string }[];
+        problem: string | null;
+      }[];
+    }>(page, 'POST', `/api/v1/patients/${patientId}/course-booking/proposal`),
+    'course proposal',
+  );
+  const template = proposal.items.find((i) => i.kind === 'dosing' && i.startsAt && i.endsAt);
+  if (!template) throw new Error(`no dosing session in the course proposal: ${JSON.stringify(proposal)}`);
+  const lengthMs = Date.parse(template.endsAt!) - Date.parse(template.startsAt!);
+  const staff = template.staff.map(({ userId, role }) => ({ userId, role }));
+  const now = Date.now();
+  const today = localParts(new Date(now), timeZone).date;
+  const calendar = ok(
+    await callApi<{ items: Booked[] }>(
+      page,
+      'GET',
+      `/api/v1/appointments?from=${new Date(now - 86_400_000).toISOString()}&to=${new Date(now + 86_400_000).toISOString()}`,
+    ),
+    'calendar',
+  );
+  const ours = new Set(staff.map((s) => s.userId));
+  const busy = calendar.items.filter(
+    (a) => (template.roomId && a.roomId === template.roomId) || a.staff.some((s) => ours.has(s.userId)),
+  );
+  const anchor = Math.floor((now - 10 * 60_000) / 300_000) * 300_000;
+  const candidates = Array.from(
+    { length: 2 * 24 * 12 },
+    (_, i) => anchor + (i % 2 === 0 ? 1 : -1) * Math.ceil(i / 2) * 300_000,
+  ).filter(
+    (start) =>
+      localParts(new Date(start), timeZone).date === today &&
+      localParts(new Date(start + lengthMs - 60_000), timeZone).date === today &&
+      !busy.some((a) => Date.parse(a.startsAt) < start + lengthMs && start < Date.parse(a.endsAt)),
+  );
+  const start = candidates[0];
+  if (start === undefined)
+    throw new Error(`no free time today for a dosing session: ${JSON.stringify(busy)}`);
+  const end = start + lengthMs;
+  const from = localParts(new Date(start), timeZone);
+  const to = localParts(new Date(end), timeZone);
+  const withinHours =
+    from.weekday <= 5 && from.minutes >= 8 * 60 && to.minutes <= 18 * 60 && to.date === today;
+  if (!withinHours)
+    for (const userId of ours)
+      ok(
+        await callApi(page, 'PUT', `/api/v1/staff/${userId}/working-hours`, {
+          spans: [1, 2, 3, 4, 5, 6, 7].flatMap((weekday) =>
+            weekday === from.weekday
+              ? [{ weekday, startsAt: '00:00', endsAt: '24:00' }]
+              : weekday <= 5
+                ? [{ weekday, startsAt: '08:00', endsAt: '18:00' }]
+                : [],
+          ),
+        }),
+        'working hours',
+      );
+  const booked = ok(
+    await callApi<{ id: string }>(page, 'POST', '/api/v1/appointments', {
+      patientId,
+      kind: 'dosing',
+      roomId: template.roomId,
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(end).toISOString(),
+      staff,
+    }),
+    'dosing booking',
+  );
+  return booked.id;
 }
 
 export interface StockedLot {

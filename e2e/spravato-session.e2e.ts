@@ -16,7 +16,6 @@ import {
 } from './harness.ts';
 import {
   checkIn,
-  dosingDayAhead,
   lotBalance,
   nothingWaiting,
   openChair,
@@ -106,10 +105,6 @@ describe('SPRAVATO session and REMS form journey', () => {
         phone.page,
         patient,
         'spravato',
-        {
-          doseDay: dosingDayAhead(4),
-          room: 'Chair 3',
-        },
       );
       lot = await stockLedger(kapstone.baseUrl, tablet.page, 'spravato', lotNumber);
       expect(lot.balance).toBe(6);
