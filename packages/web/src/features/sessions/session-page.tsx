@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { isProblem, problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
+import { RemsSessionCard } from '../rems/rems-session-card.tsx';
 import {
   AdministrationPanel,
   AdverseEventsPanel,
@@ -214,12 +215,14 @@ function ChairScreen({ session }: { session: SessionView }) {
         <>
           {grid}
           <DischargePanel session={session} />
+          <RemsSessionCard session={session} />
           <AdministrationPanel session={session} />
         </>
       )}
       {finished && (
         <>
           <DischargePanel session={session} />
+          <RemsSessionCard session={session} />
           {grid}
           <AdministrationPanel session={session} />
         </>
