@@ -11,6 +11,8 @@ import { demoHistoryClock, seedDemoPathway } from './pathway.ts';
  * outside the staff's recorded hours or straddle midnight in a clinic's zone. Friday 23:30 in Harbor's zone
  * (America/Los_Angeles) is Saturday 00:30 in Summit's (America/Denver). pathway.test.ts covers a weekday
  * afternoon and what the demo holds; this walk checks only that the live session lands on today's board.
+ * Summit's patient arrived before midnight (check-in is on the session's day): the board carries the session,
+ * still in the chair, over into the new day.
  */
 let database: DatabaseHandle | undefined;
 afterAll(async () => {

@@ -168,10 +168,13 @@ export async function seedDemoSessions(
     // Now: checked in about 40 minutes ago (IM) or an hour ago (IV: the 40-minute infusion has just ended).
     const doseAgo = clinic.route === 'iv' ? 45 : 28;
     const liveDose = minutes(end, -doseAgo);
-    // Its appointment lies within today (the board shows today's; a booking cannot span two days of hours).
-    const dayStart = zonedInstant(today, 0, clinic.timeZone).getTime();
+    // Its appointment lies within the local day the patient arrived on (check-in is on the session's day, and a
+    // booking cannot span two days of hours). Shortly after midnight that is yesterday: the board carries a
+    // session still in the chair over into the new day.
+    const arrivalDay = localParts(minutes(liveDose, -22), clinic.timeZone).date;
+    const dayStart = zonedInstant(arrivalDay, 0, clinic.timeZone).getTime();
     const latestStart =
-      zonedInstant(addDays(today, 1), 0, clinic.timeZone).getTime() - (sessionMinutes + 1) * 60_000;
+      zonedInstant(addDays(arrivalDay, 1), 0, clinic.timeZone).getTime() - (sessionMinutes + 1) * 60_000;
     const liveStart = new Date(Math.max(dayStart, Math.min(minutes(liveDose, -15).getTime(), latestStart)));
     await allowWorkingHours(
       staff.frontdesk,

@@ -9,7 +9,7 @@ import {
   scoreInstrument,
   sessionTransition,
 } from '@kapstone/clinical';
-import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import type { ClinicSessionSettings } from '../../db/schema/clinic.ts';
 import type { PreDoseChecklistSources } from '../../db/schema/index.ts';
@@ -1125,9 +1125,13 @@ const severityRank = { critical: 0, high: 1, moderate: 2, low: 3 } as const;
 export async function sessionBoard(ctx: ServiceContext, date?: string) {
   const settings = await loadSessionSettings(ctx);
   const now = ctx.clock.now();
-  const day = date ?? localParts(now, settings.timeZone).date;
+  const today = localParts(now, settings.timeZone).date;
+  const day = date ?? today;
+  // Today's board also carries every session still under way from an earlier day (a patient checked in
+  // before midnight is still in the chair after it): no one in an altered state drops off the board.
+  const carryOver = day === today;
   const appointments = await ctx.tx
-    .select({ id: appointment.id, startsAt: appointment.startsAt })
+    .select({ id: appointment.id, startsAt: appointment.startsAt, state: dosingSession.state })
     .from(appointment)
     .leftJoin(
       dosingSession,
@@ -1137,14 +1141,25 @@ export async function sessionBoard(ctx: ServiceContext, date?: string) {
       and(
         eq(appointment.clinicId, ctx.clinicId),
         eq(appointment.kind, 'dosing'),
-        // The day in the clinic's zone: a day's window padded by 14 hours either side, then filtered.
-        sql`${appointment.startsAt} >= (${day}::date - interval '14 hours')`,
-        sql`${appointment.startsAt} < (${day}::date + interval '38 hours')`,
-        sql`(${dosingSession.state} IS NULL OR ${dosingSession.state} NOT IN ('discharged', 'aborted'))`,
+        or(
+          and(
+            // The day in the clinic's zone: a day's window padded by 14 hours either side, then filtered.
+            sql`${appointment.startsAt} >= (${day}::date - interval '14 hours')`,
+            sql`${appointment.startsAt} < (${day}::date + interval '38 hours')`,
+            sql`(${dosingSession.state} IS NULL OR ${dosingSession.state} NOT IN ('discharged', 'aborted'))`,
+          ),
+          carryOver
+            ? inArray(dosingSession.state, ['checked-in', 'cleared-to-dose', 'dosing', 'monitoring'])
+            : sql`false`,
+        ),
       ),
     )
     .orderBy(asc(appointment.startsAt));
-  const ofDay = appointments.filter((a) => localParts(a.startsAt, settings.timeZone).date === day);
+  const ofDay = appointments.filter(
+    (a) =>
+      localParts(a.startsAt, settings.timeZone).date === day ||
+      (carryOver && a.state !== null && a.state !== 'discharged' && a.state !== 'aborted'),
+  );
   const views = await loadSessions(
     ctx,
     ofDay.map((a) => a.id),
