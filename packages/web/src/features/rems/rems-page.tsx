@@ -361,7 +361,7 @@ function FormsTable({
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
+                  <Group gap="xs">
                     <Button
                       component="a"
                       href={remsFormPdfUrl(form)}
