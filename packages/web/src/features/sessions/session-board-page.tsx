@@ -255,8 +255,11 @@ export function SessionBoardPage() {
         <Button
           size="lg"
           variant="default"
-          leftSection={<IconRefresh size={18} aria-hidden />}
-          loading={board.isFetching}
+          // The label stays readable while the board refreshes (every 20 s): only the icon turns.
+          leftSection={
+            board.isFetching ? <Loader size={18} aria-hidden /> : <IconRefresh size={18} aria-hidden />
+          }
+          aria-busy={board.isFetching}
           onClick={() => board.refetch()}
         >
           Refresh
