@@ -32,7 +32,7 @@ describe.runIf(testEngine() === 'pglite')('kapstone CLI', () => {
   it('seeds the demo, verifies the audit chains, and fails verification after a row is altered in the database', async () => {
     const seeded = kapstone('seed', '--demo');
     expect(seeded.code, seeded.out).toBe(0);
-    expect(seeded.out).toMatch(/Walked 10 demo patients along the care pathway/);
+    expect(seeded.out).toMatch(/Walked 12 demo patients along the care pathway/);
     const created = kapstone(
       'create-user',
       '--clinic',

@@ -85,7 +85,7 @@ async function run(argv: string[]): Promise<number> {
           console.log(`Walked ${walked.patientsWalked} demo patients along the care pathway.`);
           if (walked.sessions)
             console.log(
-              `Dosing sessions: ${walked.sessions.completed} completed, ${walked.sessions.inProgress} in progress; ${walked.sessions.receipts} ledger receipts.`,
+              `Dosing sessions: ${walked.sessions.completed} completed, ${walked.sessions.inProgress} in progress, ${walked.sessions.awaitingCheckIn} awaiting check-in today; ${walked.sessions.receipts} ledger receipts.`,
             );
         } finally {
           await app.close();

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       );
       if (walked.sessions)
         console.log(
-          `Demo dosing sessions: ${walked.sessions.completed} completed, ${walked.sessions.inProgress} in progress now; ledger: ${walked.sessions.receipts} receipts, ${walked.sessions.wastes} witnessed wastes (${Math.round((Date.now() - started) / 1000)} s).`,
+          `Demo dosing sessions: ${walked.sessions.completed} completed, ${walked.sessions.inProgress} in progress now, ${walked.sessions.awaitingCheckIn} awaiting check-in later today; ledger: ${walked.sessions.receipts} receipts, ${walked.sessions.wastes} witnessed wastes (${Math.round((Date.now() - started) / 1000)} s).`,
         );
     } finally {
       await walkApp.close();

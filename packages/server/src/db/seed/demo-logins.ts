@@ -20,8 +20,8 @@ export const demoClinics = [
 
 export const demoRoles: Role[] = ['prescriber', 'nurse', 'therapist', 'frontdesk', 'admin', 'researcher'];
 
-/** How many patients of each demo clinic get a portal login (patient1@..., patient2@...). */
-export const demoPatientAccounts = 5;
+/** How many patients of each demo clinic get a portal login (patient1@..., patient2@..., patient6@...). */
+export const demoPatientAccounts = 6;
 
 export function demoLogins(): { email: string; role: string; clinic: string }[] {
   return demoClinics.flatMap((clinic) => [

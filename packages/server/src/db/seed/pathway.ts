@@ -3,7 +3,13 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { type Clock, ManualClock } from '../../clock.ts';
 import { demoIntakeAnswers } from '../../modules/intake/intake.demo.ts';
 import { demoClinics, demoPassword } from './demo-logins.ts';
-import { type DemoSessionClinic, demoPlanStart, type SessionsSummary, seedDemoSessions } from './sessions.ts';
+import {
+  type DemoSessionClinic,
+  demoPlanStart,
+  nextPlanStart,
+  type SessionsSummary,
+  seedDemoSessions,
+} from './sessions.ts';
 
 /**
  * Walks the demo clinics' patients along the care pathway through Kapstone's own API, exactly as the staff
@@ -17,11 +23,17 @@ import { type DemoSessionClinic, demoPlanStart, type SessionsSummary, seedDemoSe
  *   patient3  eligibility approved and signed: consent forms waiting in the portal
  *   patient4  consents signed and countersigned, preparation note signed: awaiting a treatment plan
  *   patient5  treatment plan signed and the course booked: upcoming sessions in the portal
+ *   patient6  treatment plan signed: a dosing session booked later today, not yet checked in (ride home
+ *             confirmed, no driving acknowledged, today's PHQ-9 done): walk it from check-in to discharge.
+ *             Harbor: SPRAVATO (esketamine, intranasal) with one completed session whose REMS form is due;
+ *             Summit: the IV series' first infusion.
  * and the next two patients (no login yet) have a pending portal invitation in the Sent mail view.
  *
  * With a ManualClock (`npm start` and `cli seed --demo` build the walk's own app on one, weeks in the past),
  * patient5's course has begun: the clinic's ledger is stocked, a few dosing sessions are completed and one is
- * in progress at the real time the walk ends (db/seed/sessions.ts).
+ * in progress at the real time the walk ends, and patient6's sessions are walked (db/seed/sessions.ts).
+ * patient5's plan has no dose left for today (and doses are at least 24 hours apart), hence patient6.
+ * Without a moved clock patient6 is walked up to the signed plan only.
  */
 
 export interface Caller {
@@ -38,8 +50,9 @@ interface DemoPatient {
 
 interface ClinicPathway {
   slug: string;
-  protocolId: 'kap-im' | 'iv-series';
-  route: 'im' | 'iv';
+  protocolId: 'kap-im' | 'iv-series' | 'spravato-trd';
+  route: 'im' | 'iv' | 'intranasal';
+  product: 'ketamine-racemic' | 'esketamine';
   plan: Record<string, unknown>;
 }
 
@@ -47,6 +60,7 @@ const pathways: Record<string, Omit<ClinicPathway, 'slug'>> = {
   harbor: {
     protocolId: 'kap-im',
     route: 'im',
+    product: 'ketamine-racemic',
     plan: {
       startingDose: { value: 0.5, unit: 'mg/kg' },
       maximumDose: { value: 1.0, unit: 'mg/kg' },
@@ -56,12 +70,34 @@ const pathways: Record<string, Omit<ClinicPathway, 'slug'>> = {
   summit: {
     protocolId: 'iv-series',
     route: 'iv',
+    product: 'ketamine-racemic',
     plan: {
       startingDose: { value: 0.5, unit: 'mg/kg' },
       maximumDose: { value: 0.75, unit: 'mg/kg' },
       dosingSessions: 6,
     },
   },
+};
+
+/** patient6's plan: Harbor's SPRAVATO patient (clinical-reference 2.5: 56 mg to start, 84 mg at most); Summit's IV series. */
+const nextPathways: Record<string, Omit<ClinicPathway, 'slug'>> = {
+  harbor: {
+    protocolId: 'spravato-trd',
+    route: 'intranasal',
+    product: 'esketamine',
+    plan: {
+      startingDose: { value: 56, unit: 'mg' },
+      maximumDose: { value: 84, unit: 'mg' },
+      dosingSessions: 12,
+      weightKg: null,
+      indication: {
+        icd10: 'F33.2',
+        description: 'Major depressive disorder, recurrent, severe (treatment-resistant)',
+        notOnProblemList: true,
+      },
+    },
+  },
+  summit: pathways.summit!,
 };
 
 /** PHQ-9, GAD-7 and the rest of the screening set answered as a person with moderate-to-severe depression might. */
@@ -116,7 +152,7 @@ export async function seedDemoPathway(
     await setWorkingHours(app, staff.frontdesk);
 
     const patients: DemoPatient[] = [];
-    for (let n = 1; n <= 5; n++) {
+    for (let n = 1; n <= 6; n++) {
       const self = await signIn(app, `patient${n}@${slug}.demo`);
       const me = await call(app, self, { method: 'GET', url: '/api/v1/me/patient' });
       patients.push({
@@ -136,7 +172,7 @@ export async function seedDemoPathway(
       });
     }
     // patient2 onwards: intake submitted, baseline done, vitals taken.
-    for (const p of patients.slice(1)) {
+    for (const p of patients.slice(1, 5)) {
       await completeIntake(app, p.self);
       await completeBaseline(app, p.self);
       await call(app, staff.nurse, {
@@ -157,12 +193,35 @@ export async function seedDemoPathway(
       });
     }
     // patient3 onwards: eligibility approved for the clinic's route.
-    for (const p of patients.slice(2)) await approveEligibility(app, staff.prescriber, p.id, pathway);
+    for (const p of patients.slice(2, 5)) await approveEligibility(app, staff.prescriber, p.id, pathway);
     // patient4 onwards: consents signed and countersigned, preparation note signed.
-    for (const p of patients.slice(3)) {
+    for (const p of patients.slice(3, 5)) {
       await signConsents(app, p, staff.nurse, pathway.route);
       await signPreparationNote(app, staff.therapist, p.id, p.givenName);
     }
+    const next = patients[5]!;
+    const nextPathway = { slug, ...nextPathways[slug]! };
+    await completeIntake(app, next.self);
+    await completeBaseline(app, next.self);
+    await call(app, staff.nurse, {
+      method: 'POST',
+      url: `/api/v1/patients/${next.id}/vitals`,
+      payload: {
+        id: randomUUID(),
+        context: 'screening',
+        measuredAt: clock.now().toISOString(),
+        systolic: 122,
+        diastolic: 76,
+        heartRate: 70,
+        spo2: 98,
+        respiratoryRate: 14,
+        weightKg: 68,
+        heightCm: 168,
+      },
+    });
+    await approveEligibility(app, staff.prescriber, next.id, nextPathway);
+    await signConsents(app, next, staff.nurse, nextPathway.route);
+    await signPreparationNote(app, staff.therapist, next.id, next.givenName);
     // patient5: a signed plan, and the course booked from the plan's proposal.
     const planned = patients[4]!;
     await signPlan(
@@ -173,15 +232,30 @@ export async function seedDemoPathway(
       clock,
       withSessions ? demoPlanStart(slug, timeZone, until()) : null,
     );
+    // patient6: a signed plan too; its sessions (a completed one for SPRAVATO, one later today) are the walk's.
+    await signPlan(
+      app,
+      staff.prescriber,
+      next.id,
+      nextPathway,
+      clock,
+      withSessions ? nextPlanStart(slug, timeZone, until()) : null,
+    );
     // With a moved clock the course is booked by the sessions walk (its first sessions lie in the past).
     if (withSessions)
       sessionClinics.push({
         slug,
         timeZone,
-        route: pathway.route,
+        route: pathway.route as 'im' | 'iv',
         patientId: planned.id,
         patientEmail: `patient5@${slug}.demo`,
         dosingSessions: pathway.plan.dosingSessions as number,
+        next: {
+          patientId: next.id,
+          patientEmail: `patient6@${slug}.demo`,
+          route: nextPathway.route,
+          product: nextPathway.product,
+        },
       });
     else await bookCourse(app, staff.frontdesk, planned.id);
     walked += patients.length;
@@ -300,7 +374,7 @@ async function approveEligibility(
   patientId: string,
   pathway: ClinicPathway,
 ): Promise<void> {
-  const product = 'ketamine-racemic';
+  const product = pathway.product;
   const assessment = await call(app, prescriber, {
     method: 'GET',
     url: `/api/v1/patients/${patientId}/eligibility/assessment?route=${pathway.route}&product=${product}`,
@@ -417,7 +491,7 @@ async function signPlan(
         : { icd10: 'F33.1', description: 'Major depressive disorder, recurrent, moderate' },
       protocolId: pathway.protocolId,
       route: pathway.route,
-      product: 'ketamine-racemic',
+      product: pathway.product,
       startDate: startDate ?? start.toISOString().slice(0, 10),
       weightKg: 72,
       goals: [{ text: 'Return to work part-time' }],

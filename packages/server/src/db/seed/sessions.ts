@@ -15,15 +15,25 @@ import { type Caller, call, SeedStepFailed, signIn } from './pathway.ts';
  *   harbor  IM racemic ketamine: 3 completed sessions (days −21, −14, −7), one in progress now
  *   summit  IV racemic ketamine series: 3 completed infusions (days −11, −8, −4), one in progress now,
  *           the rest of the series booked ahead
+ and patient6's dosing session booked later today (clinic-local day), not checked in, with the ride home
+ * confirmed, no driving acknowledged and today's PHQ-9 answered, for a visitor to walk from check-in to discharge:
+ *   harbor  SPRAVATO (esketamine 56 mg, two 28 mg devices): one completed session (day −3, ≥ 2 h of monitoring)
+ *           whose REMS monitoring form is complete and due; a lot of SPRAVATO kits in the ledger
+ *   summit  the IV series' first infusion
  * All of it synthetic: invented lots, suppliers, DEA numbers (in the DEA format, not real registrants).
  */
 
 export interface SessionsSummary {
   completed: number;
   inProgress: number;
+  /** Booked later today, ride home and no-driving and today's PHQ-9 done, not yet checked in. */
+  awaitingCheckIn: number;
   receipts: number;
   wastes: number;
 }
+
+type Route = 'im' | 'iv' | 'intranasal';
+type Product = 'ketamine-racemic' | 'esketamine';
 
 /** What the care-pathway walk hands over: the clinic, and the patient with a signed plan. */
 export interface DemoSessionClinic {
@@ -34,6 +44,8 @@ export interface DemoSessionClinic {
   patientEmail: string;
   /** The plan's number of dosing sessions. */
   dosingSessions: number;
+  /** patient6, with a signed plan: Harbor's SPRAVATO patient, Summit's next IV patient. */
+  next: { patientId: string; patientEmail: string; route: Route; product: Product };
 }
 
 /**
@@ -51,6 +63,19 @@ export const completedSessionDays: Record<string, number[]> = {
   harbor: [21, 14, 7],
   summit: [11, 8, 4],
 };
+
+/** patient6's completed sessions (days before now, to the next weekday): Harbor's SPRAVATO patient has one. */
+export const nextPatientSessionDays: Record<string, number[]> = {
+  harbor: [3],
+  summit: [],
+};
+
+/** patient6's plan start: the day before its first completed session, or today. */
+export function nextPlanStart(slug: string, timeZone: string, now: Date): string {
+  const first = nextPatientSessionDays[slug]![0];
+  const today = localParts(now, timeZone).date;
+  return first === undefined ? today : addDays(today, -(first + 1));
+}
 
 /** A staff member or patient of the walk: signs in again once the moved clock has let the sign-in idle out. */
 class Person {
@@ -127,7 +152,13 @@ export async function seedDemoSessions(
   clinics: DemoSessionClinic[],
   until: () => Date,
 ): Promise<SessionsSummary> {
-  const summary: SessionsSummary = { completed: 0, inProgress: 0, receipts: 0, wastes: 0 };
+  const summary: SessionsSummary = {
+    completed: 0,
+    inProgress: 0,
+    awaitingCheckIn: 0,
+    receipts: 0,
+    wastes: 0,
+  };
   const end = until();
   const tracks: AsyncGenerator<Date, void, void>[] = [];
   const people: Person[] = [];
@@ -146,12 +177,14 @@ export async function seedDemoSessions(
       frontdesk: person(`frontdesk@${clinic.slug}.demo`),
       patient: person(clinic.patientEmail),
     };
+    const nextPatient = person(clinic.next.patientEmail);
     await staff.admin.request({
       method: 'PUT',
       url: '/api/v1/sessions/settings',
       payload: demoSessionSettings,
     });
     const stock = await stockLedger(staff, clinic, clock, summary);
+    if (clinic.next.product === 'esketamine') await stockSpravato(staff, clinic, stock, clock.now(), summary);
 
     // The dosing appointments, booked now (weeks ahead) with the staffing and room the course proposal gives.
     const template = await dosingTemplate(staff.frontdesk, clinic.patientId);
@@ -176,11 +209,30 @@ export async function seedDemoSessions(
     const latestStart =
       zonedInstant(addDays(arrivalDay, 1), 0, clinic.timeZone).getTime() - (sessionMinutes + 1) * 60_000;
     const liveStart = new Date(Math.max(dayStart, Math.min(minutes(liveDose, -15).getTime(), latestStart)));
-    await allowWorkingHours(
-      staff.frontdesk,
-      template.staff.map((s) => s.userId),
+    // patient6's session later today, after the live one, in the same room with the same staff. If the
+    // local day left is too short for it (late evening), it is booked at the earliest time of today that fits
+    // around the live session (it may then lie earlier today: check-in is still open all day).
+    const nextTemplate = await dosingTemplate(staff.frontdesk, clinic.next.patientId);
+    const nextMinutes = (Date.parse(nextTemplate.endsAt) - Date.parse(nextTemplate.startsAt)) / 60_000;
+    const laterStart = laterToday(today, clinic.timeZone, end, nextMinutes, [
       liveStart,
       minutes(liveStart, sessionMinutes),
+    ]);
+    const nextStarts: Date[] = [];
+    let nextPrevious = '';
+    for (const daysAgo of nextPatientSessionDays[clinic.slug]!) {
+      let date = weekdayOf(addDays(today, -daysAgo));
+      if (nextPrevious && date <= addDays(nextPrevious, 1)) date = weekdayOf(addDays(nextPrevious, 2));
+      nextPrevious = date;
+      nextStarts.push(zonedInstant(date, 10 * 60 + 30, clinic.timeZone));
+    }
+    await allowWorkingHours(
+      staff.frontdesk,
+      [...template.staff, ...nextTemplate.staff].map((s) => s.userId),
+      [
+        [liveStart, minutes(liveStart, sessionMinutes)],
+        [laterStart, minutes(laterStart, nextMinutes)],
+      ],
       clinic.timeZone,
     );
     // The plan's doses left after today's, booked ahead every third or fourth weekday.
@@ -207,6 +259,30 @@ export async function seedDemoSessions(
       });
       appointments.push(booked.id as string);
     }
+    const nextAppointments: string[] = [];
+    for (const startsAt of [...nextStarts, laterStart]) {
+      const booked = await staff.frontdesk.request({
+        method: 'POST',
+        url: '/api/v1/appointments',
+        payload: {
+          patientId: clinic.next.patientId,
+          kind: 'dosing',
+          roomId: nextTemplate.roomId,
+          startsAt: iso(startsAt),
+          endsAt: iso(minutes(startsAt, nextMinutes)),
+          staff: nextTemplate.staff,
+          note: nextTemplate.note,
+        },
+      });
+      nextAppointments.push(booked.id as string);
+    }
+    const main: Subject = {
+      patientId: clinic.patientId,
+      patient: staff.patient,
+      route: clinic.route,
+      product: 'ketamine-racemic',
+    };
+    const nextSubject: Subject = { ...clinic.next, patient: nextPatient };
 
     // A second delivery arrives between the sessions.
     tracks.push(
@@ -214,7 +290,7 @@ export async function seedDemoSessions(
     );
     starts.forEach((startsAt, index) => {
       tracks.push(
-        dosingSession(staff, clinic, {
+        dosingSession(staff, main, {
           appointmentId: appointments[index]!,
           arrivesAt: minutes(startsAt, -5),
           number: index,
@@ -223,8 +299,29 @@ export async function seedDemoSessions(
         }),
       );
     });
+    nextStarts.forEach((startsAt, index) => {
+      tracks.push(
+        dosingSession(staff, nextSubject, {
+          appointmentId: nextAppointments[index]!,
+          arrivesAt: minutes(startsAt, -5),
+          number: index,
+          live: null,
+          summary,
+        }),
+      );
+    });
     tracks.push(
-      dosingSession(staff, clinic, {
+      awaitingCheckIn(
+        staff,
+        nextSubject,
+        nextAppointments.at(-1)!,
+        minutes(end, -3),
+        nextStarts.length,
+        summary,
+      ),
+    );
+    tracks.push(
+      dosingSession(staff, main, {
         appointmentId: appointments[starts.length]!,
         arrivesAt: minutes(liveDose, -22),
         number: starts.length,
@@ -354,6 +451,48 @@ async function receive(
   summary.receipts += 1;
 }
 
+/**
+ * SPRAVATO for Harbor's esketamine patient: 28 mg single-use devices in 56 mg kits of two, NDC 50458-028-02
+ * (clinical-reference 2.5), received at the clinic's registered location, counted in devices.
+ */
+async function stockSpravato(
+  staff: Staff,
+  clinic: DemoSessionClinic,
+  stock: Stock,
+  at: Date,
+  summary: SessionsSummary,
+): Promise<void> {
+  const product = await staff.admin.request({
+    method: 'POST',
+    url: '/api/v1/ledger/products',
+    payload: {
+      product: 'esketamine',
+      name: 'SPRAVATO (esketamine) nasal spray, 28 mg device, 56 mg kit of 2 devices',
+      ndc: '50458-028-02',
+      form: 'nasal-device',
+      concentrationMgPerUnit: 28,
+      containerSize: 2,
+    },
+  });
+  const year = localParts(at, clinic.timeZone).date.slice(0, 4);
+  await staff.nurse.request({
+    method: 'POST',
+    url: '/api/v1/ledger/receipts',
+    payload: {
+      id: randomUUID(),
+      locationId: stock.locationId,
+      productId: product.id,
+      lotNumber: `DEMO-${clinic.slug.slice(0, 1).toUpperCase()}S${year.slice(2)}`,
+      expiresOn: `${Number(year) + 1}-12-31`,
+      containers: 4,
+      supplier,
+      invoiceNumber: `INV-${clinic.slug.toUpperCase()}-${year}-0498`,
+      receivedAt: iso(at),
+    },
+  });
+  summary.receipts += 1;
+}
+
 async function* restock(
   staff: Staff,
   clinic: DemoSessionClinic,
@@ -387,7 +526,7 @@ interface Reading {
 }
 
 /** Synthetic readings: BP and HR rise a little after the dose and settle within the hour; one warning reading. */
-function readingsFor(route: 'im' | 'iv', number: number): Reading[] {
+function readingsFor(route: Route, number: number): Reading[] {
   const base = {
     systolic: 116 + number,
     diastolic: 76,
@@ -396,28 +535,38 @@ function readingsFor(route: 'im' | 'iv', number: number): Reading[] {
     respiratoryRate: 14,
   };
   const shape: [number, number, number, number][] =
-    route === 'im'
-      ? // minutes from the dose, Δsystolic, Δdiastolic, ΔHR
+    route === 'intranasal'
+      ? // SPRAVATO: BP peaks about 40 minutes after the first device, settles within two hours
         [
-          [1, 6, 3, 4],
-          [15, 18, 9, 8],
-          [30, 14, 8, 6],
-          [45, 8, 4, 3],
-          [60, 4, 2, 2],
-          [75, 2, 1, 1],
-          [90, 1, 0, 0],
+          [40, 14, 8, 4],
+          [55, 10, 6, 3],
+          [70, 6, 4, 2],
+          [85, 3, 2, 1],
+          [100, 2, 1, 0],
+          [115, 1, 0, 0],
         ]
-      : // the "0 min" reading a minute into the infusion (one at the dose's start would count as the baseline)
-        [
-          [1, 2, 1, 1],
-          [10, 10, 5, 5],
-          [20, 16, 8, 7],
-          [30, 18, 9, 8],
-          [40, 14, 7, 6],
-          [55, 8, 4, 3],
-          [70, 3, 2, 1],
-          [85, 1, 0, 0],
-        ];
+      : route === 'im'
+        ? // minutes from the dose, Δsystolic, Δdiastolic, ΔHR
+          [
+            [1, 6, 3, 4],
+            [15, 18, 9, 8],
+            [30, 14, 8, 6],
+            [45, 8, 4, 3],
+            [60, 4, 2, 2],
+            [75, 2, 1, 1],
+            [90, 1, 0, 0],
+          ]
+        : // the "0 min" reading a minute into the infusion (one at the dose's start would count as the baseline)
+          [
+            [1, 2, 1, 1],
+            [10, 10, 5, 5],
+            [20, 16, 8, 7],
+            [30, 18, 9, 8],
+            [40, 14, 7, 6],
+            [55, 8, 4, 3],
+            [70, 3, 2, 1],
+            [85, 1, 0, 0],
+          ];
   const readings = shape.map(([at, ds, dd, dh]) => ({
     at,
     systolic: base.systolic + ds,
@@ -427,7 +576,7 @@ function readingsFor(route: 'im' | 'iv', number: number): Reading[] {
     respiratoryRate: 14,
   }));
   // The first completed session has one warning reading (above 140/90), acknowledged by the nurse.
-  if (number === 0) {
+  if (number === 0 && route !== 'intranasal') {
     const peak = readings[route === 'im' ? 1 : 3]!;
     peak.systolic = 148;
     peak.diastolic = 92;
@@ -443,14 +592,87 @@ function phq9Answers(number: number): number[] {
   );
 }
 
+/** The patient a dosing session is for, and their route and product. */
+interface Subject {
+  patientId: string;
+  patient: Person;
+  route: Route;
+  product: Product;
+}
+
+/**
+ * A session booked later today that nobody has checked in yet: the escort confirmed, no driving acknowledged
+ * and today's PHQ-9 answered in the portal, so a visitor walks it from check-in to discharge at the chair.
+ */
+async function* awaitingCheckIn(
+  staff: Staff,
+  subject: Subject,
+  appointmentId: string,
+  at: Date,
+  number: number,
+  summary: SessionsSummary,
+): AsyncGenerator<Date, void, void> {
+  yield at;
+  await preCheckIn(staff, subject, appointmentId, number);
+  summary.awaitingCheckIn += 1;
+}
+
+async function preCheckIn(
+  staff: Staff,
+  subject: Subject,
+  appointmentId: string,
+  number: number,
+): Promise<void> {
+  await staff.frontdesk.request({
+    method: 'POST',
+    url: `/api/v1/appointments/${appointmentId}/ride-home`,
+    payload: {
+      clientId: randomUUID(),
+      status: 'confirmed',
+      escortName: 'Jordan Reyes',
+      escortPhone: '555-010-0142',
+      escortRelationship: 'partner',
+    },
+  });
+  await answerPhq9(staff, subject, appointmentId, number);
+}
+
+/** The patient acknowledges no driving and answers today's PHQ-9 (assigned by the nurse) in the portal. */
+async function answerPhq9(
+  staff: Staff,
+  subject: Subject,
+  appointmentId: string,
+  number: number,
+): Promise<void> {
+  const { patient } = subject;
+  await staff.nurse.request({
+    method: 'POST',
+    url: `/api/v1/patients/${subject.patientId}/measure-assignments`,
+    payload: { instruments: ['phq9'] },
+  });
+  await patient.request({
+    method: 'POST',
+    url: `/api/v1/me/appointments/${appointmentId}/no-driving-acknowledgement`,
+    payload: { acknowledged: true },
+  });
+  const due = await patient.request({ method: 'GET', url: '/api/v1/me/measures' });
+  const phq9 = (due.items as { id: string; instrument: string }[]).find((i) => i.instrument === 'phq9');
+  if (!phq9) throw new SeedStepFailed('the PHQ-9 assigned for the session is not in the portal');
+  await patient.request({
+    method: 'POST',
+    url: `/api/v1/me/measures/${phq9.id}/responses`,
+    payload: { id: randomUUID(), answers: phq9Answers(number) },
+  });
+}
+
 async function* dosingSession(
   staff: Staff,
-  clinic: DemoSessionClinic,
+  clinic: Subject,
   plan: SessionPlan,
 ): AsyncGenerator<Date, void, void> {
   const { appointmentId, number, live } = plan;
   const sessionUrl = `/api/v1/sessions/${appointmentId}`;
-  const { nurse, prescriber, frontdesk, patient } = staff;
+  const { nurse, prescriber, frontdesk } = staff;
 
   // The evening before: the escort confirmed by the front desk.
   yield minutes(plan.arrivesAt, -18 * 60);
@@ -467,24 +689,7 @@ async function* dosingSession(
   });
   // On arrival: the patient acknowledges no driving and answers today's PHQ-9 on the clinic tablet.
   yield plan.arrivesAt;
-  await nurse.request({
-    method: 'POST',
-    url: `/api/v1/patients/${clinic.patientId}/measure-assignments`,
-    payload: { instruments: ['phq9'] },
-  });
-  await patient.request({
-    method: 'POST',
-    url: `/api/v1/me/appointments/${appointmentId}/no-driving-acknowledgement`,
-    payload: { acknowledged: true },
-  });
-  const due = await patient.request({ method: 'GET', url: '/api/v1/me/measures' });
-  const phq9 = (due.items as { id: string; instrument: string }[]).find((i) => i.instrument === 'phq9');
-  if (!phq9) throw new SeedStepFailed('the PHQ-9 assigned for the session is not in the portal');
-  await patient.request({
-    method: 'POST',
-    url: `/api/v1/me/measures/${phq9.id}/responses`,
-    payload: { id: randomUUID(), answers: phq9Answers(number) },
-  });
+  await answerPhq9(staff, clinic, appointmentId, number);
 
   yield minutes(plan.arrivesAt, 3);
   await frontdesk.request({ method: 'POST', url: `${sessionUrl}/check-in`, payload: {} }, [200, 201]);
@@ -546,13 +751,13 @@ async function* dosingSession(
   yield doseAt;
   const lots = await nurse.request({
     method: 'GET',
-    url: `/api/v1/ledger/lots/dispensable?product=ketamine-racemic&route=${clinic.route}`,
+    url: `/api/v1/ledger/lots/dispensable?product=${clinic.product}&route=${clinic.route}`,
   });
   const order = view.planOrder;
   if (!order) throw new SeedStepFailed('the session has no plan order');
   const doseMg = order.startingDoseMg as number;
   const lot = (lots.items as { id: string; expiresOn: string; balanceMg: number }[])
-    .filter((l) => l.balanceMg >= doseMg + 10)
+    .filter((l) => l.balanceMg >= doseMg + (clinic.route === 'intranasal' ? 0 : 10))
     .sort((a, b) => a.expiresOn.localeCompare(b.expiresOn))[0];
   if (!lot) throw new SeedStepFailed('no demo lot left to draw from');
   const administrationId = randomUUID();
@@ -564,16 +769,28 @@ async function* dosingSession(
       lotId: lot.id,
       doseMg,
       site:
-        clinic.route === 'im' ? (number % 2 === 0 ? 'Left deltoid' : 'Right deltoid') : 'Left antecubital IV',
+        clinic.route === 'im'
+          ? number % 2 === 0
+            ? 'Left deltoid'
+            : 'Right deltoid'
+          : clinic.route === 'iv'
+            ? 'Left antecubital IV'
+            : 'Both nostrils, self-administered under observation',
       startedAt: iso(doseAt),
-      endedAt: clinic.route === 'im' ? iso(minutes(doseAt, 1)) : null,
+      // SPRAVATO: the second device 5 minutes after the first (clinical-reference 2.5).
+      endedAt:
+        clinic.route === 'im'
+          ? iso(minutes(doseAt, 1))
+          : clinic.route === 'intranasal'
+            ? iso(minutes(doseAt, 5))
+            : null,
       secondSigner: order.secondSignerRequired
         ? { username: prescriber.email, password: demoPassword }
         : null,
       note: null,
     },
   });
-  if (number < 2) {
+  if (number < 2 && clinic.route !== 'intranasal') {
     yield minutes(doseAt, 2);
     await nurse.request({
       method: 'POST',
@@ -591,8 +808,8 @@ async function* dosingSession(
     });
     plan.summary.wastes += 1;
   }
-  if (clinic.route === 'im') {
-    yield minutes(doseAt, 2);
+  if (clinic.route !== 'iv') {
+    yield minutes(doseAt, clinic.route === 'im' ? 2 : 6);
     await nurse.request({ method: 'POST', url: `${sessionUrl}/start-monitoring`, payload: {} });
   }
 
@@ -609,13 +826,16 @@ async function* dosingSession(
     },
     { at: 40, body: { kind: 'cadss6', cadss6: [2, 1, 2, 1, 1, 0] } },
     { at: 50, body: { kind: 'moaas', moaas: 5 } },
-    { at: clinic.route === 'im' ? 85 : 75, body: { kind: 'cadss6', cadss6: [0, 0, 0, 0, 0, 0] } },
+    {
+      at: clinic.route === 'im' ? 85 : clinic.route === 'iv' ? 75 : 112,
+      body: { kind: 'cadss6', cadss6: [0, 0, 0, 0, 0, 0] },
+    },
   ];
   const steps = [
     ...readings.map((r) => ({ at: r.at, reading: r as Reading | null, body: null })),
     ...observations.map((o) => ({ at: o.at, reading: null, body: o.body })),
   ].sort((a, b) => a.at - b.at);
-  let monitoring = clinic.route === 'im';
+  let monitoring = clinic.route !== 'iv';
   for (const step of steps) {
     const at = minutes(doseAt, step.at);
     if (clinic.route === 'iv' && !monitoring && step.at > 40) {
@@ -657,7 +877,9 @@ async function* dosingSession(
 
   // Discharge, when dischargeReadiness is met, to the escort with the written instructions.
   const last = Math.max(...steps.map((s) => s.at));
-  yield minutes(doseAt, Math.max(last + 3, clinic.route === 'im' ? 92 : 72));
+  // SPRAVATO: at least 2 hours from the first device (clinical-reference 2.6).
+  const minimum = clinic.route === 'im' ? 92 : clinic.route === 'iv' ? 72 : 122;
+  yield minutes(doseAt, Math.max(last + 3, minimum));
   const readiness = await nurse.request({
     method: 'GET',
     url: `${sessionUrl}/discharge-readiness?escortPresent=true`,
@@ -676,6 +898,31 @@ async function* dosingSession(
     },
   });
   plan.summary.completed += 1;
+  if (clinic.route === 'intranasal') {
+    // The SPRAVATO REMS monitoring form (clinical-reference 2.6): the nurse answers what Kapstone cannot derive;
+    // the form is then complete and due for submission within 7 days (the REMS dashboard).
+    yield minutes(doseAt, Math.max(last + 3, minimum) + 10);
+    await nurse.request({
+      method: 'POST',
+      url: `${sessionUrl}/rems-form/answers`,
+      payload: {
+        id: randomUUID(),
+        answers: {
+          enrolledInRems: true,
+          firstTreatment: number === 0,
+          readyToLeaveMinutes: 95,
+          respiratoryDepression: false,
+          monitoringHcp: { telephone: '(555) 010-0120' },
+          setting: {
+            address1: '118 Harbor Street, Suite 3',
+            city: 'Bayview',
+            state: 'CA',
+            zip: '94000',
+          },
+        },
+      },
+    });
+  }
 }
 
 function vitalsPayload(at: Date, r: Omit<Reading, 'at'>) {
@@ -741,16 +988,24 @@ async function dosingTemplate(frontdesk: Person, patientId: string): Promise<Dos
 async function allowWorkingHours(
   frontdesk: Person,
   userIds: string[],
-  startsAt: Date,
-  endsAt: Date,
+  bookings: [Date, Date][],
   timeZone: string,
 ): Promise<void> {
-  const start = localParts(startsAt, timeZone);
-  const finish = localParts(endsAt, timeZone);
-  const normal =
-    start.date === finish.date && start.weekday <= 5 && start.minutes >= 8 * 60 && finish.minutes <= 18 * 60;
-  if (normal) return;
-  const days = new Set([start.weekday, finish.weekday]);
+  const days = new Set<number>();
+  for (const [startsAt, endsAt] of bookings) {
+    const start = localParts(startsAt, timeZone);
+    const finish = localParts(endsAt, timeZone);
+    const normal =
+      start.date === finish.date &&
+      start.weekday <= 5 &&
+      start.minutes >= 8 * 60 &&
+      finish.minutes <= 18 * 60;
+    if (!normal) {
+      days.add(start.weekday);
+      days.add(finish.weekday);
+    }
+  }
+  if (days.size === 0) return;
   for (const userId of [...new Set(userIds)]) {
     const spans = [1, 2, 3, 4, 5, 6, 7].flatMap((weekday) =>
       days.has(weekday)
@@ -765,6 +1020,26 @@ async function allowWorkingHours(
       payload: { spans },
     });
   }
+}
+
+/**
+ * A start later on `today` (the clinic's local day) for a session of `length` minutes: the first 5-minute step
+ * at least 15 minutes after both now and the end of `busy`, ending by midnight; failing that (late in the
+ * evening), the earliest step of the day that fits clear of `busy` (10 minutes either side).
+ */
+function laterToday(today: string, timeZone: string, now: Date, length: number, busy: [Date, Date]): Date {
+  const dayStart = zonedInstant(today, 0, timeZone).getTime();
+  const dayEnd = zonedInstant(addDays(today, 1), 0, timeZone).getTime();
+  const step = 5 * 60_000;
+  const fits = (start: number) =>
+    start >= dayStart &&
+    start + length * 60_000 <= dayEnd - 60_000 &&
+    (start + length * 60_000 + 10 * 60_000 <= busy[0].getTime() || start >= busy[1].getTime() + 10 * 60_000);
+  const after = Math.max(now.getTime() + 15 * 60_000, busy[1].getTime() + 15 * 60_000);
+  for (let start = Math.ceil(after / step) * step; start < dayEnd; start += step)
+    if (fits(start)) return new Date(start);
+  for (let start = dayStart; start < dayEnd; start += step) if (fits(start)) return new Date(start);
+  throw new SeedStepFailed(`no time left on ${today} for the session awaiting check-in`);
 }
 
 /** The course proposal's sessions not yet booked, other than doses (those are booked above, at set times). */
