@@ -814,6 +814,35 @@ describe('the dispensing log', () => {
     );
   });
 
+  it('names the patient and address as they were on the date of the dose, not as they are now', async () => {
+    const { location, withAddress } = await loggedLocation();
+    // The patient moves after the doses (the clock stands on 10 June): the front desk amends the chart.
+    const moved = await as(
+      app,
+      frontDesk,
+    )({
+      method: 'PATCH',
+      url: `/api/v1/patients/${withAddress.id}`,
+      headers: { 'if-match': '"1"' },
+      payload: {
+        version: 1,
+        address: { line1: '9 New Rd', city: 'Peoria', region: 'IL', postalCode: '61602', country: 'US' },
+      },
+    });
+    expect(moved.statusCode).toBe(200);
+    const log = (
+      await get(
+        nurse,
+        `/api/v1/ledger/dispensing-log?locationId=${location.id}&from=2026-06-03&to=2026-06-07`,
+      )
+    ).json();
+    expect(log.lots[0].entries[0].patient).toMatchObject({
+      id: withAddress.id,
+      name: 'Robin Example',
+      address: '12 Elm St, Springfield, IL 62704, US',
+    });
+  });
+
   it('as CSV an inspector can open in a spreadsheet, and as a printable PDF', async () => {
     const { location } = await loggedLocation();
     const query = `locationId=${location.id}&from=2026-06-03&to=2026-06-07`;

@@ -24,6 +24,7 @@ import {
   ledgerProduct,
   ledgerSettings,
   patient,
+  patientVersion,
 } from '../../db/schema/index.ts';
 import type { LedgerForm } from '../../db/schema/ledger.ts';
 import type { LedgerCountKind, LedgerSettingsValues } from '../../db/schema/ledger-reports.ts';
@@ -752,6 +753,29 @@ export async function inventoryStatus(ctx: ServiceContext) {
 
 // ---- Dispensing log -----------------------------------------------------------------------------------
 
+/**
+ * The demographics of each patient as they stood at a given time, from the versions kept at every change
+ * (patient_version: the state before the change, with the time it was superseded). Null: the current row
+ * applies (no change since that time).
+ */
+async function demographicsHistory(ctx: ServiceContext, patientIds: string[]) {
+  const ids = [...new Set(patientIds)];
+  const versions = ids.length
+    ? await ctx.tx
+        .select({
+          patientId: patientVersion.patientId,
+          demographics: patientVersion.demographics,
+          supersededAt: patientVersion.supersededAt,
+        })
+        .from(patientVersion)
+        .where(and(eq(patientVersion.clinicId, ctx.clinicId), inArray(patientVersion.patientId, ids)))
+        .orderBy(asc(patientVersion.supersededAt), asc(patientVersion.version))
+    : [];
+  return (patientId: string, at: Date) =>
+    versions.find((v) => v.patientId === patientId && v.supersededAt.getTime() > at.getTime())
+      ?.demographics ?? null;
+}
+
 export function formatAddress(address: PostalAddress | null): string | null {
   if (!address) return null;
   const cityLine = [address.city, [address.region, address.postalCode].filter(Boolean).join(' ')]
@@ -804,6 +828,11 @@ export async function dispensingLog(
       { path: 'from', message: 'Choose a later start date.' },
     ]);
 
+  const demographicsAt = await demographicsHistory(
+    ctx,
+    entries.flatMap((e) => (e.entry.patientId ? [e.entry.patientId] : [])),
+  );
+
   const lots = (await lotsQuery(ctx)
     .where(and(eq(ledgerLot.clinicId, ctx.clinicId), eq(ledgerLot.locationId, location.id)))
     .orderBy(asc(ledgerProduct.name), asc(ledgerLot.lotNumber))) as LotRow[];
@@ -830,12 +859,15 @@ export async function dispensingLog(
           else if (entry.kind === 'loss') totals.lost -= q;
           else totals.adjusted += q;
           const date = localParts(entry.occurredAt, facts.timeZone).date;
+          // The name and address as they were on the entry's date (1304.22(c) records the person it went
+          // to): a later change of address does not rewrite the book.
+          const then = entry.patientId ? demographicsAt(entry.patientId, entry.occurredAt) : null;
           const patientView =
             entry.patientId && patientGiven !== null
               ? {
                   id: entry.patientId,
-                  name: `${patientGiven} ${patientFamily}`,
-                  address: formatAddress(patientAddress ?? null),
+                  name: then ? `${then.givenName} ${then.familyName}` : `${patientGiven} ${patientFamily}`,
+                  address: formatAddress(then ? then.address : (patientAddress ?? null)),
                   mrn: patientMrn ?? '',
                 }
               : null;
