@@ -1,6 +1,6 @@
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createElement, type FunctionComponent } from 'react';
+import { createElement, type FunctionComponent, type ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
@@ -156,11 +156,12 @@ function session(overrides: Record<string, unknown> = {}): SessionView {
   } as unknown as SessionView;
 }
 
-function render(
-  component: FunctionComponent<{ session: SessionView }> | FunctionComponent,
-  props: { session?: SessionView },
+/** The component tree under the app's providers, signed in with the permissions, rendered to HTML. */
+function renderTree(
+  content: ReactElement,
   permissions: string[],
-  seed: (client: QueryClient) => void = () => {},
+  seed: (client: QueryClient) => void,
+  path?: string,
 ) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
   client.setQueryData(sessionKey, signedIn(permissions));
@@ -172,12 +173,21 @@ function render(
       createElement(
         QueryClientProvider,
         { client },
-        createElement(MemoryRouter, null, createElement(component as FunctionComponent<object>, props)),
+        createElement(MemoryRouter, path ? { initialEntries: [path] } : {}, content),
       ),
     ),
   );
   // React separates adjacent text parts with empty comments; the screen reads them as one.
   return html.replaceAll('<!-- -->', '');
+}
+
+function render(
+  component: FunctionComponent<{ session: SessionView }> | FunctionComponent,
+  props: { session?: SessionView },
+  permissions: string[],
+  seed: (client: QueryClient) => void = () => {},
+) {
+  return renderTree(createElement(component as FunctionComponent<object>, props), permissions, seed);
 }
 
 /** A page that reads its id from the address. */
@@ -188,25 +198,12 @@ function renderAt(
   permissions: string[],
   seed: (client: QueryClient) => void,
 ) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
-  client.setQueryData(sessionKey, signedIn(permissions));
-  seed(client);
-  const html = renderToString(
-    createElement(
-      MantineProvider,
-      { theme },
-      createElement(
-        QueryClientProvider,
-        { client },
-        createElement(
-          MemoryRouter,
-          { initialEntries: [path] },
-          createElement(Routes, null, createElement(Route, { path: pattern, element: createElement(page) })),
-        ),
-      ),
-    ),
+  return renderTree(
+    createElement(Routes, null, createElement(Route, { path: pattern, element: createElement(page) })),
+    permissions,
+    seed,
+    path,
   );
-  return html.replaceAll('<!-- -->', '');
 }
 
 const instructions = (missingSettings: string[] = []) => ({
@@ -646,11 +643,7 @@ describe('the portal', () => {
       client.setQueryData(['me', 'discharge-instructions'], {
         items: [
           {
-            sessionId,
-            date: '2026-06-01',
-            clinicName: 'Demo clinic',
-            crisisPhone: '555-0100',
-            title: 'After your ketamine session at Demo clinic',
+            ...instructions(),
             sections: [
               {
                 id: 'get-help',
@@ -659,7 +652,6 @@ describe('the portal', () => {
                 citations: [],
               },
             ],
-            missingSettings: [],
           },
         ],
       }),
