@@ -5,6 +5,8 @@
  * writes: the clinician's answers to the form and the record that it was submitted.
  */
 
+import { localInputValue } from '../screening/vitals-form-model.ts';
+
 export interface RemsDeadline {
   /** The last day to submit (YYYY-MM-DD, clinic calendar). */
   dueDate: string;
@@ -77,8 +79,7 @@ export interface MarkSubmittedBody {
 
 /** The local calendar day of an instant, YYYY-MM-DD. */
 export function localDate(instant: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}`;
+  return localInputValue(instant).slice(0, 10);
 }
 
 export function toMarkSubmitted(

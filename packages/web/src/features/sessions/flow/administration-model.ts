@@ -6,6 +6,7 @@ import {
   type Product,
   type Route,
 } from '@kapstone/clinical';
+import { localInputValue } from '../../screening/vitals-form-model.ts';
 
 /**
  * The administration form's pure parts: which ledger lots may be drawn, the dose and volume the order comes
@@ -284,9 +285,7 @@ export function toAdministrationSubmission(input: {
 export function infusionEnd(startedAtLocal: string, minutes = defaultInfusionMinutes): string {
   const start = new Date(startedAtLocal);
   if (Number.isNaN(start.getTime())) return '';
-  const end = new Date(start.getTime() + minutes * 60_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${end.getFullYear()}-${pad(end.getMonth() + 1)}-${pad(end.getDate())}T${pad(end.getHours())}:${pad(end.getMinutes())}`;
+  return localInputValue(new Date(start.getTime() + minutes * 60_000));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { isProblem, problemMessage } from '../../../api/client.ts';
 import { useSignedInSession } from '../../auth/auth.api.ts';
 import { formatTime } from '../../scheduling/calendar-model.ts';
+import { localInputValue } from '../../screening/vitals-form-model.ts';
 
 /**
  * The pieces every flow panel shares: a titled section (its heading names the region for screen readers and
@@ -121,6 +122,5 @@ export function useClinicTime() {
 
 /** A `datetime-local` value for now, in the tablet's time zone. */
 export function nowLocal(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  return localInputValue(now);
 }
