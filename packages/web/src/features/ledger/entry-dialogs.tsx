@@ -53,6 +53,35 @@ interface DialogProps {
   onRecorded?: (entry: LedgerEntry) => void;
 }
 
+/**
+ * Sends a dialog's entry once its values check out: the errors shown, then on success a new attempt, the
+ * recorded entry handed on and the dialog closed; on a refusal the server's field messages (and `onRefused`).
+ */
+function sendEntry<B>(
+  form: ReturnType<typeof useLedgerForm>,
+  { body, errors }: { body: B | null; errors: Record<string, string> },
+  mutate: (
+    body: B,
+    options: { onSuccess: (entry: LedgerEntry) => void; onError: (error: unknown) => void },
+  ) => void,
+  { onClose, onRecorded }: DialogProps,
+  onRefused?: () => void,
+) {
+  form.setErrors(errors);
+  if (!body) return;
+  mutate(body, {
+    onSuccess: (entry) => {
+      form.renew();
+      onRecorded?.(entry);
+      onClose();
+    },
+    onError: (error) => {
+      form.fromServer(error);
+      onRefused?.();
+    },
+  });
+}
+
 function Actions({
   submitLabel,
   pending,
@@ -82,17 +111,7 @@ export function ReceiptDialog({ locationId, onClose, onRecorded }: DialogProps &
   const set = (key: keyof ReceiptValues) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, errors } = toReceipt(values, form.id());
-    form.setErrors(errors);
-    if (!body) return;
-    record.mutate(body, {
-      onSuccess: (entry) => {
-        form.renew();
-        onRecorded?.(entry);
-        onClose();
-      },
-      onError: form.fromServer,
-    });
+    sendEntry(form, toReceipt(values, form.id()), record.mutate, { onClose, onRecorded });
   };
   const e = form.errors;
   return (
@@ -197,21 +216,14 @@ export function WasteDialog({ lot, onClose, onRecorded }: DialogProps & { lot: L
   const set = (key: keyof WasteValues) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, errors } = toWaste(values, lot, form.id(), session.user.email);
-    form.setErrors(errors);
-    if (!body) return;
-    record.mutate(body, {
-      onSuccess: (entry) => {
-        form.renew();
-        onRecorded?.(entry);
-        onClose();
-      },
-      onError: (error) => {
-        form.fromServer(error);
-        // A wrong password is never kept in the form.
-        setValues((v) => ({ ...v, witnessPassword: '' }));
-      },
-    });
+    // A wrong password is never kept in the form.
+    sendEntry(
+      form,
+      toWaste(values, lot, form.id(), session.user.email),
+      record.mutate,
+      { onClose, onRecorded },
+      () => setValues((v) => ({ ...v, witnessPassword: '' })),
+    );
   };
   const e = form.errors;
   return (
@@ -284,17 +296,7 @@ export function TransferDialog({ lot, onClose, onRecorded }: DialogProps & { lot
   const set = (key: keyof TransferValues) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, errors } = toTransfer(values, lot, form.id());
-    form.setErrors(errors);
-    if (!body) return;
-    record.mutate(body, {
-      onSuccess: (entry) => {
-        form.renew();
-        onRecorded?.(entry);
-        onClose();
-      },
-      onError: form.fromServer,
-    });
+    sendEntry(form, toTransfer(values, lot, form.id()), record.mutate, { onClose, onRecorded });
   };
   const e = form.errors;
   return (
@@ -393,17 +395,7 @@ export function LossDialog({
   }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, errors } = toLoss(values, lot, form.id());
-    form.setErrors(errors);
-    if (!body) return;
-    record.mutate(body, {
-      onSuccess: (entry) => {
-        form.renew();
-        onRecorded?.(entry);
-        onClose();
-      },
-      onError: form.fromServer,
-    });
+    sendEntry(form, toLoss(values, lot, form.id()), record.mutate, { onClose, onRecorded });
   };
   const e = form.errors;
   return (
@@ -529,20 +521,9 @@ export function AdjustmentDialog({
   const [values, setValues] = useState<AdjustmentValues>(() => ({ ...emptyAdjustment(), ...initial }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, errors } = toAdjustment(values, lot, form.id());
-    form.setErrors(errors);
-    if (!body) return;
-    record.mutate(body, {
-      onSuccess: (entry) => {
-        form.renew();
-        onRecorded?.(entry);
-        onClose();
-      },
-      onError: (error) => {
-        form.fromServer(error);
-        setValues((v) => ({ ...v, password: '' }));
-      },
-    });
+    sendEntry(form, toAdjustment(values, lot, form.id()), record.mutate, { onClose, onRecorded }, () =>
+      setValues((v) => ({ ...v, password: '' })),
+    );
   };
   const e = form.errors;
   return (
@@ -619,20 +600,9 @@ export function CorrectionDialog({ entry, onClose, onRecorded }: DialogProps & {
   const [values, setValues] = useState({ reason: '', password: '' });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const { body, errors } = toCorrection(values, entry.id, form.id());
-    form.setErrors(errors);
-    if (!body) return;
-    record.mutate(body, {
-      onSuccess: (recorded) => {
-        form.renew();
-        onRecorded?.(recorded);
-        onClose();
-      },
-      onError: (error) => {
-        form.fromServer(error);
-        setValues((v) => ({ ...v, password: '' }));
-      },
-    });
+    sendEntry(form, toCorrection(values, entry.id, form.id()), record.mutate, { onClose, onRecorded }, () =>
+      setValues((v) => ({ ...v, password: '' })),
+    );
   };
   return (
     <Modal opened onClose={onClose} title="Correct an entry" size="lg">
