@@ -13,7 +13,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { type ChangeEvent, type FormEvent, useState } from 'react';
 import { problemMessage } from '../../api/client.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { formatInstant } from '../patients/patient-format.ts';
@@ -214,6 +214,17 @@ function SettingsForm({ settings, canEdit }: { settings: LedgerSettings; canEdit
     retentionYears: String(settings.retentionYears),
     estimateToleranceQuantity: settings.estimateToleranceQuantity?.toString() ?? '',
   });
+  /** The props each number field shares: its value, its error, and read-only unless the user may edit. */
+  const numberField = (key: Exclude<keyof SettingsValues, 'jurisdiction'>) => ({
+    size: 'lg' as const,
+    value: values[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => {
+      const next = e.currentTarget.value;
+      setValues((v) => ({ ...v, [key]: next }));
+    },
+    error: form.errors[key],
+    disabled: !canEdit,
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
@@ -241,43 +252,22 @@ function SettingsForm({ settings, canEdit }: { settings: LedgerSettings; canEdit
             disabled={!canEdit}
           />
           <TextInput
-            size="lg"
+            {...numberField('inventoryIntervalMonths')}
             inputMode="numeric"
             label="Inventory interval (months, optional)"
             description={`In force: ${settings.effectiveIntervalMonths} months. A clinic may only shorten it.`}
-            value={values.inventoryIntervalMonths}
-            onChange={(e) => {
-              const next = e.currentTarget.value;
-              setValues((v) => ({ ...v, inventoryIntervalMonths: next }));
-            }}
-            error={form.errors.inventoryIntervalMonths}
-            disabled={!canEdit}
           />
           <TextInput
-            size="lg"
+            {...numberField('retentionYears')}
             inputMode="numeric"
             label="Keep ledger records (years)"
             description="At least 2 (21 CFR 1304.04(a)); several states require longer."
-            value={values.retentionYears}
-            onChange={(e) => {
-              const next = e.currentTarget.value;
-              setValues((v) => ({ ...v, retentionYears: next }));
-            }}
-            error={form.errors.retentionYears}
-            disabled={!canEdit}
           />
           <TextInput
-            size="lg"
+            {...numberField('estimateToleranceQuantity')}
             inputMode="decimal"
             label="Estimate tolerance (in the lot’s unit, optional)"
             description="How far an estimated count may be from the book. None by default: the reference gives no number."
-            value={values.estimateToleranceQuantity}
-            onChange={(e) => {
-              const next = e.currentTarget.value;
-              setValues((v) => ({ ...v, estimateToleranceQuantity: next }));
-            }}
-            error={form.errors.estimateToleranceQuantity}
-            disabled={!canEdit}
           />
         </SimpleGrid>
         <ServerError error={save.error} />
