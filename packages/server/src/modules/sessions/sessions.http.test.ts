@@ -265,13 +265,13 @@ async function confirmRideHome(sessionId: string) {
 }
 
 /** Today's PHQ-9 (item 9 negative), entered by the nurse on the patient's behalf. */
-async function phq9Today() {
+async function phq9Today(patientId: string = patient.id) {
   const assigned = await as(
     app,
     nurse,
   )({
     method: 'POST',
-    url: `/api/v1/patients/${patient.id}/measure-assignments`,
+    url: `/api/v1/patients/${patientId}/measure-assignments`,
     payload: { instruments: ['phq9'] },
   });
   expect(assigned.statusCode, assigned.body).toBe(201);
@@ -281,10 +281,33 @@ async function phq9Today() {
     nurse,
   )({
     method: 'POST',
-    url: `/api/v1/patients/${patient.id}/measure-assignments/${assignment.id}/responses`,
+    url: `/api/v1/patients/${patientId}/measure-assignments/${assignment.id}/responses`,
     payload: { id: randomUUID(), answers: [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] },
   });
   expect(response.statusCode, response.body).toBe(201);
+}
+
+/** A two-hour dosing appointment of another patient under their plan, now, with a ride home and today's PHQ-9. */
+async function bookReadySession(of: {
+  patientId: string;
+  planId: string;
+  protocolId: string;
+  route: 'im' | 'iv' | 'intranasal';
+  product: 'ketamine-racemic' | 'esketamine';
+}) {
+  const id = randomUUID();
+  await database.db.insert(appointment).values({
+    id,
+    clinicId,
+    kind: 'dosing',
+    startsAt: clock.now(),
+    endsAt: new Date(clock.now().getTime() + 2 * 60 * 60_000),
+    createdAt: clock.now(),
+    ...of,
+  });
+  await confirmRideHome(id);
+  await phq9Today(of.patientId);
+  return id;
 }
 
 /** A session checked in, with a ride home, baseline vitals and MOAA/S, cleared to dose by a clean checklist. */
@@ -1063,36 +1086,12 @@ describe('esketamine and parallel doses', () => {
       await as(app, admin)({ method: 'GET', url: `/api/v1/ledger/entries/${receipt.json().id}` })
     ).json().lot.id as string;
 
-    const id = randomUUID();
-    await database.db.insert(appointment).values({
-      id,
-      clinicId,
+    const id = await bookReadySession({
       patientId: spravatoPatient.id,
-      kind: 'dosing',
-      startsAt: clock.now(),
-      endsAt: new Date(clock.now().getTime() + 2 * 60 * 60_000),
-      createdAt: clock.now(),
       planId: spravatoPlan,
       protocolId: 'spravato-trd',
       route: 'intranasal',
       product: 'esketamine',
-    });
-    await confirmRideHome(id);
-    const assigned = await as(
-      app,
-      nurse,
-    )({
-      method: 'POST',
-      url: `/api/v1/patients/${spravatoPatient.id}/measure-assignments`,
-      payload: { instruments: ['phq9'] },
-    });
-    await as(
-      app,
-      nurse,
-    )({
-      method: 'POST',
-      url: `/api/v1/patients/${spravatoPatient.id}/measure-assignments/${assigned.json().assigned[0].id}/responses`,
-      payload: { id: randomUUID(), answers: [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] },
     });
     expect((await post(frontDesk, id, 'check-in')).statusCode).toBe(201);
     await post(nurse, id, 'vitals', vitals());
@@ -1189,36 +1188,12 @@ describe('an IV infusion', () => {
         }),
       )
     ).planId;
-    const id = randomUUID();
-    await database.db.insert(appointment).values({
-      id,
-      clinicId,
+    const id = await bookReadySession({
       patientId: ivPatient.id,
-      kind: 'dosing',
-      startsAt: clock.now(),
-      endsAt: new Date(clock.now().getTime() + 2 * 60 * 60_000),
-      createdAt: clock.now(),
       planId: ivPlan,
       protocolId: 'iv-series',
       route: 'iv',
       product: 'ketamine-racemic',
-    });
-    await confirmRideHome(id);
-    const assigned = await as(
-      app,
-      nurse,
-    )({
-      method: 'POST',
-      url: `/api/v1/patients/${ivPatient.id}/measure-assignments`,
-      payload: { instruments: ['phq9'] },
-    });
-    await as(
-      app,
-      nurse,
-    )({
-      method: 'POST',
-      url: `/api/v1/patients/${ivPatient.id}/measure-assignments/${assigned.json().assigned[0].id}/responses`,
-      payload: { id: randomUUID(), answers: [1, 1, 1, 0, 0, 0, 0, 0, 0, 0] },
     });
     expect((await post(frontDesk, id, 'check-in')).statusCode).toBe(201);
     await post(nurse, id, 'vitals', vitals());
