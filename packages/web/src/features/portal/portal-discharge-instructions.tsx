@@ -4,14 +4,12 @@ import { Link, useParams } from 'react-router';
 import { isProblem, problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { formatDate } from '../patients/patient-format.ts';
-import { DischargeInstructionsContent } from '../sessions/flow/discharge-instructions-view.tsx';
+import { DischargeInstructionsContent, PrintStyles } from '../sessions/flow/discharge-instructions-view.tsx';
 import {
   ownInstructionsPdfUrl,
   useOwnDischargeInstructions,
   useOwnSessionInstructions,
 } from './discharge-instructions.api.ts';
-
-const printStyles = '@media print { .kapstone-no-print { display: none !important; } }';
 
 /** On the portal's home: the instructions of the most recent session, the way home and whom to call. */
 export function PortalDischargeInstructionsCard() {
@@ -84,7 +82,7 @@ export function PortalDischargeInstructionsPage() {
   }
   return (
     <Stack gap="md">
-      <style>{printStyles}</style>
+      <PrintStyles />
       <Group className="kapstone-no-print" justify="space-between">
         <Anchor component={Link} to="/portal">
           Back to your home page

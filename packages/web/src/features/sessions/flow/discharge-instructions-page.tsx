@@ -3,10 +3,8 @@ import { IconPrinter } from '@tabler/icons-react';
 import { useParams } from 'react-router';
 import { problemMessage } from '../../../api/client.ts';
 import { useDocumentTitle } from '../../../app/use-document-title.ts';
-import { DischargeInstructionsContent } from './discharge-instructions-view.tsx';
+import { DischargeInstructionsContent, PrintStyles } from './discharge-instructions-view.tsx';
 import { dischargeInstructionsPdfUrl, useDischargeInstructions } from './flow.api.ts';
-
-const printStyles = '@media print { .kapstone-no-print { display: none !important; } }';
 
 /**
  * The printable discharge instructions of one session, opened from the discharge panel in a tab of its own
@@ -18,7 +16,7 @@ export function DischargeInstructionsPage() {
   const instructions = useDischargeInstructions(sessionId);
   return (
     <Container size="sm" py="xl" component="main" id="main-content">
-      <style>{printStyles}</style>
+      <PrintStyles />
       <Stack gap="lg">
         <Group className="kapstone-no-print">
           <Button
