@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { lossReportDeadlines, type Product, type Route } from '@kapstone/clinical';
+import { lossReportDeadlines, type Product, type Route, roundQuantity } from '@kapstone/clinical';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Clock } from '../../clock.ts';
@@ -53,9 +53,8 @@ import type {
 
 // Helpers -----------------------------------------------------------------------------------------------
 
-const round3 = (v: number) => Math.round(v * 1000) / 1000;
-
-function fingerprintOf(value: unknown): string {
+/** The fingerprint of a request, for idempotent retries (key order does not matter). */
+export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('hex');
 }
 function canonical(value: unknown): string {
@@ -73,12 +72,16 @@ function isUniqueViolation(error: unknown): boolean {
   return (e.code ?? e.cause?.code) === '23505';
 }
 
-async function clinicToday(ctx: ServiceContext, at: Date): Promise<string> {
+async function clinicTimeZone(ctx: ServiceContext): Promise<string> {
   const [row] = await ctx.tx
     .select({ timeZone: clinic.timeZone })
     .from(clinic)
     .where(eq(clinic.id, ctx.clinicId));
-  return localParts(at, row?.timeZone ?? 'UTC').date;
+  return row?.timeZone ?? 'UTC';
+}
+
+async function clinicToday(ctx: ServiceContext, at: Date): Promise<string> {
+  return localParts(at, await clinicTimeZone(ctx)).date;
 }
 
 /** Which finished forms a route draws from (an IV or IM dose comes from a vial, and so on). */
@@ -261,7 +264,7 @@ type LotRow = {
 };
 
 function presentLot(row: LotRow, today: string): LotView {
-  const balance = round3(Number(row.balance));
+  const balance = roundQuantity(Number(row.balance));
   return {
     id: row.lot.id,
     locationId: row.lot.locationId,
@@ -277,11 +280,21 @@ function presentLot(row: LotRow, today: string): LotView {
     expiresOn: row.lot.expiresOn,
     expired: row.lot.expiresOn < today,
     balance,
-    balanceMg: round3(balance * row.product.concentrationMgPerUnit),
+    balanceMg: roundQuantity(balance * row.product.concentrationMgPerUnit),
   };
 }
 
-function lotsQuery(ctx: ServiceContext, where: SQL[]) {
+/** By product, then the first to expire first (unless another order is given). */
+function lotsQuery(
+  ctx: ServiceContext,
+  where: SQL[],
+  order: SQL[] = [
+    asc(ledgerProduct.name),
+    asc(ledgerLot.expiresOn),
+    asc(ledgerLot.lotNumber),
+    asc(ledgerLot.id),
+  ],
+) {
   return ctx.tx
     .select(lotColumns)
     .from(ledgerLot)
@@ -290,7 +303,7 @@ function lotsQuery(ctx: ServiceContext, where: SQL[]) {
       and(eq(ledgerProduct.clinicId, ledgerLot.clinicId), eq(ledgerProduct.id, ledgerLot.productId)),
     )
     .where(and(eq(ledgerLot.clinicId, ctx.clinicId), ...where))
-    .orderBy(asc(ledgerProduct.name), asc(ledgerLot.expiresOn), asc(ledgerLot.lotNumber), asc(ledgerLot.id));
+    .orderBy(...order);
 }
 
 /** Every lot with its balance (the sum of its entries); empty lots only when asked. */
@@ -324,15 +337,11 @@ export async function listDispensableLots(
   ];
   if (query.route) where.push(inArray(ledgerProduct.form, formsForRoute[query.route]));
   if (query.locationId) where.push(eq(ledgerLot.locationId, query.locationId));
-  const rows = await ctx.tx
-    .select(lotColumns)
-    .from(ledgerLot)
-    .innerJoin(
-      ledgerProduct,
-      and(eq(ledgerProduct.clinicId, ledgerLot.clinicId), eq(ledgerProduct.id, ledgerLot.productId)),
-    )
-    .where(and(eq(ledgerLot.clinicId, ctx.clinicId), ...where))
-    .orderBy(asc(ledgerLot.expiresOn), asc(ledgerLot.lotNumber), asc(ledgerLot.id));
+  const rows = await lotsQuery(ctx, where, [
+    asc(ledgerLot.expiresOn),
+    asc(ledgerLot.lotNumber),
+    asc(ledgerLot.id),
+  ]);
   return rows.map((row) => presentLot(row, today));
 }
 
@@ -373,7 +382,7 @@ export async function productBalances(
     .groupBy(ledgerLot.locationId, ledgerProduct.clinicId, ledgerProduct.id)
     .orderBy(asc(ledgerProduct.name), asc(ledgerLot.locationId));
   return rows.map((row) => {
-    const balance = round3(Number(row.balance));
+    const balance = roundQuantity(Number(row.balance));
     return {
       locationId: row.locationId,
       productId: row.product.id,
@@ -383,7 +392,7 @@ export async function productBalances(
       unit: row.product.unit,
       concentrationMgPerUnit: row.product.concentrationMgPerUnit,
       balance,
-      balanceMg: round3(balance * row.product.concentrationMgPerUnit),
+      balanceMg: roundQuantity(balance * row.product.concentrationMgPerUnit),
       lots: row.lots,
     };
   });
@@ -573,10 +582,10 @@ function assertQuantityFits(locked: LockedLot, change: number, path = 'quantity'
     throw new Invalid(`${unit === 'device' ? 'Devices' : 'Troches'} are counted whole.`, [
       { path, message: `A whole number of ${unit}s.` },
     ]);
-  if (round3(locked.balance + change) < 0)
+  if (roundQuantity(locked.balance + change) < 0)
     throw new Conflict(
-      `Lot ${locked.lot.lotNumber} holds ${round3(locked.balance)} ${unit}: ${round3(-change)} ${unit} cannot be taken from it.`,
-      [{ path, message: `At most ${round3(locked.balance)} ${unit} remain in this lot.` }],
+      `Lot ${locked.lot.lotNumber} holds ${roundQuantity(locked.balance)} ${unit}: ${roundQuantity(-change)} ${unit} cannot be taken from it.`,
+      [{ path, message: `At most ${roundQuantity(locked.balance)} ${unit} remain in this lot.` }],
     );
 }
 
@@ -605,7 +614,7 @@ async function insertEntry(ctx: ServiceContext, locked: LockedLot, values: Entry
       clinicId: ctx.clinicId,
       locationId: locked.lot.locationId,
       lotId: locked.lot.id,
-      quantity: round3(values.quantity),
+      quantity: roundQuantity(values.quantity),
       // Both are written by the database trigger (derived from the concentration and the entries).
       quantityMg: 0,
       balanceAfter: 0,
@@ -635,7 +644,7 @@ async function insertEntry(ctx: ServiceContext, locked: LockedLot, values: Entry
     resourceType: 'ledger_entry',
     resourceId: values.id,
     patientId: values.patientId ?? null,
-    detail: { lotId: locked.lot.id, quantity: round3(values.quantity), unit: locked.product.unit },
+    detail: { lotId: locked.lot.id, quantity: roundQuantity(values.quantity), unit: locked.product.unit },
   });
   return { entry: entry!, created: true };
 }
@@ -697,7 +706,7 @@ export async function drawForAdministration(ctx: ServiceContext, input: DrawInpu
   const fingerprint = fingerprintOf({
     kind: 'administration',
     lotId: input.lotId,
-    quantity: round3(input.quantity),
+    quantity: roundQuantity(input.quantity),
     sessionId: input.sessionId,
     administrationId: input.administrationId,
     patientId: input.patientId,
@@ -930,7 +939,7 @@ export async function recordWaste(ctx: ServiceContext, input: RecordWasteInput):
   const fingerprint = fingerprintOf({
     kind: 'waste',
     lotId: input.lotId,
-    quantity: round3(input.quantity),
+    quantity: roundQuantity(input.quantity),
     sessionId: input.sessionId ?? null,
     administrationId: input.administrationId ?? null,
     witness: input.witness.username.trim().toLowerCase(),
@@ -956,11 +965,7 @@ export async function recordWaste(ctx: ServiceContext, input: RecordWasteInput):
   if (input.administrationId) {
     // A waste after a dose belongs to the same patient as the dose (for the dispensing log).
     const [dose] = await ctx.tx
-      .select({
-        patientId: ledgerEntry.patientId,
-        sessionId: ledgerEntry.sessionId,
-        lotId: ledgerEntry.lotId,
-      })
+      .select({ patientId: ledgerEntry.patientId })
       .from(ledgerEntry)
       .where(
         and(
@@ -1137,11 +1142,7 @@ export async function listOpenLosses(ctx: ServiceContext): Promise<LossReportVie
             ),
           )
           .orderBy(asc(ledgerLossFiling.filedAt));
-  const [zone] = await ctx.tx
-    .select({ timeZone: clinic.timeZone })
-    .from(clinic)
-    .where(eq(clinic.id, ctx.clinicId));
-  const timeZone = zone?.timeZone ?? 'UTC';
+  const timeZone = await clinicTimeZone(ctx);
   const today = localParts(ctx.clock.now(), timeZone).date;
   ctx.audit.record({
     action: 'ledger.losses.list',
