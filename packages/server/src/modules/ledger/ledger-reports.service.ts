@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   administrationRecordGaps,
   type ContainerFacts,
@@ -31,6 +30,7 @@ import type { LedgerCountKind, LedgerSettingsValues } from '../../db/schema/ledg
 import type { PostalAddress } from '../../db/schema/patients.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { addDays, localParts, zonedInstant } from '../scheduling/clinic-time.ts';
+import { fingerprintOf } from './ledger.service.ts';
 import type {
   CountInput,
   CountSummaryView,
@@ -133,8 +133,6 @@ export async function updateLedgerSettings(
 }
 
 // ---- Shared readers -----------------------------------------------------------------------------------
-
-const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 type LocationRow = typeof ledgerLocation.$inferSelect;
 
@@ -277,7 +275,7 @@ export async function recordCount(
   ctx: ServiceContext,
   input: CountInput,
 ): Promise<{ created: boolean; count: CountView }> {
-  const requestFingerprint = fingerprint(input);
+  const requestFingerprint = fingerprintOf(input);
   const existing = await findCount(ctx, input.id);
   if (existing) return { created: false, count: await replayCount(ctx, existing, requestFingerprint) };
 
@@ -758,8 +756,7 @@ export async function inventoryStatus(ctx: ServiceContext) {
  * (patient_version: the state before the change, with the time it was superseded). Null: the current row
  * applies (no change since that time).
  */
-async function demographicsHistory(ctx: ServiceContext, patientIds: string[]) {
-  const ids = [...new Set(patientIds)];
+async function demographicsHistory(ctx: ServiceContext, ids: string[]) {
   const versions = ids.length
     ? await ctx.tx
         .select({
@@ -771,12 +768,17 @@ async function demographicsHistory(ctx: ServiceContext, patientIds: string[]) {
         .where(and(eq(patientVersion.clinicId, ctx.clinicId), inArray(patientVersion.patientId, ids)))
         .orderBy(asc(patientVersion.supersededAt), asc(patientVersion.version))
     : [];
+  const byPatient = new Map<string, typeof versions>();
+  for (const v of versions) {
+    const own = byPatient.get(v.patientId);
+    if (own) own.push(v);
+    else byPatient.set(v.patientId, [v]);
+  }
   return (patientId: string, at: Date) =>
-    versions.find((v) => v.patientId === patientId && v.supersededAt.getTime() > at.getTime())
-      ?.demographics ?? null;
+    byPatient.get(patientId)?.find((v) => v.supersededAt.getTime() > at.getTime())?.demographics ?? null;
 }
 
-export function formatAddress(address: PostalAddress | null): string | null {
+function formatAddress(address: PostalAddress | null): string | null {
   if (!address) return null;
   const cityLine = [address.city, [address.region, address.postalCode].filter(Boolean).join(' ')]
     .filter(Boolean)
@@ -828,10 +830,8 @@ export async function dispensingLog(
       { path: 'from', message: 'Choose a later start date.' },
     ]);
 
-  const demographicsAt = await demographicsHistory(
-    ctx,
-    entries.flatMap((e) => (e.entry.patientId ? [e.entry.patientId] : [])),
-  );
+  const patientIds = [...new Set(entries.map((e) => e.entry.patientId).filter((id): id is string => !!id))];
+  const demographicsAt = await demographicsHistory(ctx, patientIds);
 
   const lots = (await lotsQuery(ctx)
     .where(and(eq(ledgerLot.clinicId, ctx.clinicId), eq(ledgerLot.locationId, location.id)))
@@ -908,23 +908,21 @@ export async function dispensingLog(
             gaps,
           };
         });
-      const round = (v: number) => roundQuantity(v);
       return {
         lot: lotSummary(lot),
         openingBalance: opening.get(lot.id) ?? 0,
         closingBalance: balance,
-        received: round(totals.received),
-        administered: round(totals.administered),
-        wasted: round(totals.wasted),
-        transferred: round(totals.transferred),
-        lost: round(totals.lost),
-        adjusted: round(totals.adjusted),
+        received: roundQuantity(totals.received),
+        administered: roundQuantity(totals.administered),
+        wasted: roundQuantity(totals.wasted),
+        transferred: roundQuantity(totals.transferred),
+        lost: roundQuantity(totals.lost),
+        adjusted: roundQuantity(totals.adjusted),
         entries: lines,
       };
     })
     .filter((l) => l.entries.length > 0 || l.openingBalance !== 0);
 
-  const patientIds = [...new Set(entries.map((e) => e.entry.patientId).filter((id): id is string => !!id))];
   const action = format === 'json' ? 'ledger.dispensing-log.read' : 'ledger.dispensing-log.export';
   ctx.audit.record({
     action,
