@@ -1,3 +1,4 @@
+import { localInputValue } from '../screening/vitals-form-model.ts';
 import type {
   AdjustmentBody,
   BusinessTime,
@@ -125,17 +126,6 @@ export function instantOf(local: string): string | null {
   if (!local) return null;
   const date = new Date(local);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-/** A `datetime-local` value for an instant, in the browser's time zone. */
-export function localInputValue(instant: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}T${pad(instant.getHours())}:${pad(instant.getMinutes())}`;
-}
-
-/** A `date` value for today in the browser's time zone. */
-export function dateInputValue(instant: Date): string {
-  return localInputValue(instant).slice(0, 10);
 }
 
 const required = (errors: FormErrors, path: string, value: string, message: string) => {

@@ -2,15 +2,10 @@ import { Alert, Badge, Button, Card, Group, Modal, Stack, Text, TextInput, Title
 import { type FormEvent, useState } from 'react';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { formatDate, formatInstant } from '../patients/patient-format.ts';
+import { localInputValue } from '../screening/vitals-form-model.ts';
 import { useOpenLosses, useRecordLossFiling } from './ledger.api.ts';
 import type { OpenLoss } from './ledger.types.ts';
-import {
-  formatQuantity,
-  type LossFilingKind,
-  localInputValue,
-  lossFilingLabel,
-  toLossFiling,
-} from './ledger-model.ts';
+import { formatQuantity, type LossFilingKind, lossFilingLabel, toLossFiling } from './ledger-model.ts';
 import { ServerError, useLedgerForm } from './ledger-ui.tsx';
 
 function FilingDialog({
