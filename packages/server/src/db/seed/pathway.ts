@@ -175,21 +175,12 @@ export async function seedDemoPathway(
     for (const p of patients.slice(1, 5)) {
       await completeIntake(app, p.self);
       await completeBaseline(app, p.self);
-      await call(app, staff.nurse, {
-        method: 'POST',
-        url: `/api/v1/patients/${p.id}/vitals`,
-        payload: {
-          id: randomUUID(),
-          context: 'screening',
-          measuredAt: clock.now().toISOString(),
-          systolic: 124,
-          diastolic: 78,
-          heartRate: 72,
-          spo2: 98,
-          respiratoryRate: 14,
-          weightKg: 72,
-          heightCm: 172,
-        },
+      await takeScreeningVitals(app, staff.nurse, p.id, clock, {
+        systolic: 124,
+        diastolic: 78,
+        heartRate: 72,
+        weightKg: 72,
+        heightCm: 172,
       });
     }
     // patient3 onwards: eligibility approved for the clinic's route.
@@ -203,21 +194,12 @@ export async function seedDemoPathway(
     const nextPathway = { slug, ...nextPathways[slug]! };
     await completeIntake(app, next.self);
     await completeBaseline(app, next.self);
-    await call(app, staff.nurse, {
-      method: 'POST',
-      url: `/api/v1/patients/${next.id}/vitals`,
-      payload: {
-        id: randomUUID(),
-        context: 'screening',
-        measuredAt: clock.now().toISOString(),
-        systolic: 122,
-        diastolic: 76,
-        heartRate: 70,
-        spo2: 98,
-        respiratoryRate: 14,
-        weightKg: 68,
-        heightCm: 168,
-      },
+    await takeScreeningVitals(app, staff.nurse, next.id, clock, {
+      systolic: 122,
+      diastolic: 76,
+      heartRate: 70,
+      weightKg: 68,
+      heightCm: 168,
     });
     await approveEligibility(app, staff.prescriber, next.id, nextPathway);
     await signConsents(app, next, staff.nurse, nextPathway.route);
@@ -330,6 +312,32 @@ async function setWorkingHours(app: FastifyInstance, frontdesk: Caller): Promise
       payload: { spans: weekdays.map((weekday) => ({ weekday, startsAt: '08:00', endsAt: '18:00' })) },
     });
   }
+}
+
+/** The screening vitals the nurse records (SpO2 98 %, 14 breaths a minute) at the walk's current time. */
+async function takeScreeningVitals(
+  app: FastifyInstance,
+  nurse: Caller,
+  patientId: string,
+  clock: Clock,
+  reading: { systolic: number; diastolic: number; heartRate: number; weightKg: number; heightCm: number },
+): Promise<void> {
+  await call(app, nurse, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/vitals`,
+    payload: {
+      id: randomUUID(),
+      context: 'screening',
+      measuredAt: clock.now().toISOString(),
+      systolic: reading.systolic,
+      diastolic: reading.diastolic,
+      heartRate: reading.heartRate,
+      spo2: 98,
+      respiratoryRate: 14,
+      weightKg: reading.weightKg,
+      heightCm: reading.heightCm,
+    },
+  });
 }
 
 async function completeIntake(app: FastifyInstance, self: Caller): Promise<void> {
@@ -511,23 +519,27 @@ async function signPlan(
   });
 }
 
-async function bookCourse(app: FastifyInstance, frontdesk: Caller, patientId: string): Promise<void> {
-  const proposal = await call(app, frontdesk, {
-    method: 'POST',
-    url: `/api/v1/patients/${patientId}/course-booking/proposal`,
-  });
-  const items = (
-    proposal.items as {
-      kind: string;
-      startsAt: string | null;
-      endsAt: string | null;
-      roomId: string | null;
-      staff: { userId: string; role: string }[];
-      note: string;
-      problem: string | null;
-    }[]
-  )
-    .filter((i) => i.startsAt && !i.problem && i.kind !== 'follow-up')
+interface ProposalItem {
+  kind: string;
+  startsAt: string | null;
+  endsAt: string | null;
+  roomId: string | null;
+  staff: { userId: string; role: string }[];
+  note: string;
+  problem: string | null;
+  bookedAppointmentId?: string | null;
+}
+
+/**
+ * A course proposal's items that can be booked as proposed (a time, no problem; follow-ups are left to the
+ * clinic), narrowed by `keep`, in the course-booking request's shape.
+ */
+export function bookableCourseItems(
+  proposal: { items: unknown[] },
+  keep: (item: ProposalItem) => boolean = () => true,
+) {
+  return (proposal.items as ProposalItem[])
+    .filter((i) => i.startsAt && !i.problem && i.kind !== 'follow-up' && keep(i))
     .map((i) => ({
       kind: i.kind,
       startsAt: i.startsAt,
@@ -536,6 +548,14 @@ async function bookCourse(app: FastifyInstance, frontdesk: Caller, patientId: st
       staff: i.staff.map(({ userId, role }) => ({ userId, role })),
       note: i.note,
     }));
+}
+
+async function bookCourse(app: FastifyInstance, frontdesk: Caller, patientId: string): Promise<void> {
+  const proposal = await call(app, frontdesk, {
+    method: 'POST',
+    url: `/api/v1/patients/${patientId}/course-booking/proposal`,
+  });
+  const items = bookableCourseItems(proposal);
   if (items.length === 0)
     throw new SeedStepFailed(`the course proposal had nothing to book: ${JSON.stringify(proposal)}`);
   await call(app, frontdesk, {

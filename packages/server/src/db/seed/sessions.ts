@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ManualClock } from '../../clock.ts';
 import { addDays, isoWeekday, localParts, zonedInstant } from '../../modules/scheduling/clinic-time.ts';
 import { demoPassword } from './demo-logins.ts';
-import { type Caller, call, SeedStepFailed, signIn } from './pathway.ts';
+import { bookableCourseItems, type Caller, call, SeedStepFailed, signIn } from './pathway.ts';
 
 /**
  * The demo's dosing sessions and controlled-substance ledger, walked through Kapstone's own API on a moved
@@ -59,22 +59,20 @@ const demoSessionSettings = {
 };
 
 /** How many days before "now" each completed session ran (moved to the next weekday if on a weekend). */
-export const completedSessionDays: Record<string, number[]> = {
+const completedSessionDays: Record<string, number[]> = {
   harbor: [21, 14, 7],
   summit: [11, 8, 4],
 };
 
 /** patient6's completed sessions (days before now, to the next weekday): Harbor's SPRAVATO patient has one. */
-export const nextPatientSessionDays: Record<string, number[]> = {
+const nextPatientSessionDays: Record<string, number[]> = {
   harbor: [3],
   summit: [],
 };
 
 /** patient6's plan start: the day before its first completed session, or today. */
 export function nextPlanStart(slug: string, timeZone: string, now: Date): string {
-  const first = nextPatientSessionDays[slug]![0];
-  const today = localParts(now, timeZone).date;
-  return first === undefined ? today : addDays(today, -(first + 1));
+  return planStartBefore(nextPatientSessionDays[slug]!, timeZone, now);
 }
 
 /** A staff member or patient of the walk: signs in again once the moved clock has let the sign-in idle out. */
@@ -132,7 +130,29 @@ const iso = (at: Date) => at.toISOString();
 
 /** The plan's start date for the demo course: the day before the first completed session's nominal day. */
 export function demoPlanStart(slug: string, timeZone: string, now: Date): string {
-  return addDays(localParts(now, timeZone).date, -(completedSessionDays[slug]![0]! + 1));
+  return planStartBefore(completedSessionDays[slug]!, timeZone, now);
+}
+
+/** The day before the first of `daysAgo`'s nominal days (clinic-local), or today when there is none. */
+function planStartBefore(daysAgo: number[], timeZone: string, now: Date): string {
+  const today = localParts(now, timeZone).date;
+  return daysAgo[0] === undefined ? today : addDays(today, -(daysAgo[0] + 1));
+}
+
+/**
+ * The completed sessions' starts at `minutesOfDay` (clinic-local): each `daysAgo` before `today` moved to a
+ * weekday, and at least two days after the one before.
+ */
+function pastSessionStarts(today: string, daysAgo: number[], minutesOfDay: number, timeZone: string): Date[] {
+  const starts: Date[] = [];
+  let previous = '';
+  for (const days of daysAgo) {
+    let date = weekdayOf(addDays(today, -days));
+    if (previous && date <= addDays(previous, 1)) date = weekdayOf(addDays(previous, 2));
+    previous = date;
+    starts.push(zonedInstant(date, minutesOfDay, timeZone));
+  }
+  return starts;
 }
 
 /** Monday to Friday: a weekend day moves to the next Monday. */
@@ -188,16 +208,9 @@ export async function seedDemoSessions(
 
     // The dosing appointments, booked now (weeks ahead) with the staffing and room the course proposal gives.
     const template = await dosingTemplate(staff.frontdesk, clinic.patientId);
-    const sessionMinutes = (Date.parse(template.endsAt) - Date.parse(template.startsAt)) / 60_000;
+    const sessionMinutes = lengthOf(template);
     const today = localParts(end, clinic.timeZone).date;
-    const starts: Date[] = [];
-    let previous = '';
-    for (const daysAgo of completedSessionDays[clinic.slug]!) {
-      let date = weekdayOf(addDays(today, -daysAgo));
-      if (previous && date <= addDays(previous, 1)) date = weekdayOf(addDays(previous, 2));
-      previous = date;
-      starts.push(zonedInstant(date, 9 * 60 + 30, clinic.timeZone));
-    }
+    const starts = pastSessionStarts(today, completedSessionDays[clinic.slug]!, 9 * 60 + 30, clinic.timeZone);
     // Now: checked in about 40 minutes ago (IM) or an hour ago (IV: the 40-minute infusion has just ended).
     const doseAgo = clinic.route === 'iv' ? 45 : 28;
     const liveDose = minutes(end, -doseAgo);
@@ -213,19 +226,17 @@ export async function seedDemoSessions(
     // local day left is too short for it (late evening), it is booked at the earliest time of today that fits
     // around the live session (it may then lie earlier today: check-in is still open all day).
     const nextTemplate = await dosingTemplate(staff.frontdesk, clinic.next.patientId);
-    const nextMinutes = (Date.parse(nextTemplate.endsAt) - Date.parse(nextTemplate.startsAt)) / 60_000;
+    const nextMinutes = lengthOf(nextTemplate);
     const laterStart = laterToday(today, clinic.timeZone, end, nextMinutes, [
       liveStart,
       minutes(liveStart, sessionMinutes),
     ]);
-    const nextStarts: Date[] = [];
-    let nextPrevious = '';
-    for (const daysAgo of nextPatientSessionDays[clinic.slug]!) {
-      let date = weekdayOf(addDays(today, -daysAgo));
-      if (nextPrevious && date <= addDays(nextPrevious, 1)) date = weekdayOf(addDays(nextPrevious, 2));
-      nextPrevious = date;
-      nextStarts.push(zonedInstant(date, 10 * 60 + 30, clinic.timeZone));
-    }
+    const nextStarts = pastSessionStarts(
+      today,
+      nextPatientSessionDays[clinic.slug]!,
+      10 * 60 + 30,
+      clinic.timeZone,
+    );
     await allowWorkingHours(
       staff.frontdesk,
       [...template.staff, ...nextTemplate.staff].map((s) => s.userId),
@@ -242,40 +253,15 @@ export async function seedDemoSessions(
       next = weekdayOf(addDays(next, 3));
       ahead.push(zonedInstant(next, 9 * 60 + 30, clinic.timeZone));
     }
-    const appointments: string[] = [];
-    for (const startsAt of [...starts, liveStart, ...ahead]) {
-      const booked = await staff.frontdesk.request({
-        method: 'POST',
-        url: '/api/v1/appointments',
-        payload: {
-          patientId: clinic.patientId,
-          kind: 'dosing',
-          roomId: template.roomId,
-          startsAt: iso(startsAt),
-          endsAt: iso(minutes(startsAt, sessionMinutes)),
-          staff: template.staff,
-          note: template.note,
-        },
-      });
-      appointments.push(booked.id as string);
-    }
-    const nextAppointments: string[] = [];
-    for (const startsAt of [...nextStarts, laterStart]) {
-      const booked = await staff.frontdesk.request({
-        method: 'POST',
-        url: '/api/v1/appointments',
-        payload: {
-          patientId: clinic.next.patientId,
-          kind: 'dosing',
-          roomId: nextTemplate.roomId,
-          startsAt: iso(startsAt),
-          endsAt: iso(minutes(startsAt, nextMinutes)),
-          staff: nextTemplate.staff,
-          note: nextTemplate.note,
-        },
-      });
-      nextAppointments.push(booked.id as string);
-    }
+    const appointments = await bookDosing(staff.frontdesk, clinic.patientId, template, [
+      ...starts,
+      liveStart,
+      ...ahead,
+    ]);
+    const nextAppointments = await bookDosing(staff.frontdesk, clinic.next.patientId, nextTemplate, [
+      ...nextStarts,
+      laterStart,
+    ]);
     const main: Subject = {
       patientId: clinic.patientId,
       patient: staff.patient,
@@ -980,6 +966,39 @@ async function dosingTemplate(frontdesk: Person, patientId: string): Promise<Dos
   };
 }
 
+/** A dosing session's length in minutes, as the template gives it. */
+function lengthOf(template: DosingTemplate): number {
+  return (Date.parse(template.endsAt) - Date.parse(template.startsAt)) / 60_000;
+}
+
+/** The patient's dosing appointments at `starts`, each as long as the template and with its room and staff. */
+async function bookDosing(
+  frontdesk: Person,
+  patientId: string,
+  template: DosingTemplate,
+  starts: Date[],
+): Promise<string[]> {
+  const length = lengthOf(template);
+  const ids: string[] = [];
+  for (const startsAt of starts) {
+    const booked = await frontdesk.request({
+      method: 'POST',
+      url: '/api/v1/appointments',
+      payload: {
+        patientId,
+        kind: 'dosing',
+        roomId: template.roomId,
+        startsAt: iso(startsAt),
+        endsAt: iso(minutes(startsAt, length)),
+        staff: template.staff,
+        note: template.note,
+      },
+    });
+    ids.push(booked.id as string);
+  }
+  return ids;
+}
+
 /**
  * The session in progress runs at the real time the demo starts, which may be an evening or a weekend: the
  * staff on it then get that day's hours recorded around it (the clinic's late list), so the booking is
@@ -1048,25 +1067,7 @@ async function bookRemainingCourse(frontdesk: Person, patientId: string): Promis
     method: 'POST',
     url: `/api/v1/patients/${patientId}/course-booking/proposal`,
   });
-  const items = (
-    proposal.items as (DosingTemplate & {
-      kind: string;
-      problem: string | null;
-      bookedAppointmentId: string | null;
-    })[]
-  )
-    .filter(
-      (i) =>
-        i.startsAt && !i.problem && !i.bookedAppointmentId && i.kind !== 'follow-up' && i.kind !== 'dosing',
-    )
-    .map((i) => ({
-      kind: i.kind,
-      startsAt: i.startsAt,
-      endsAt: i.endsAt,
-      roomId: i.roomId,
-      staff: i.staff.map(({ userId, role }) => ({ userId, role })),
-      note: i.note,
-    }));
+  const items = bookableCourseItems(proposal, (i) => !i.bookedAppointmentId && i.kind !== 'dosing');
   if (items.length === 0) return;
   await frontdesk.request({
     method: 'POST',
