@@ -2,8 +2,8 @@ import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { adverseEvent, alert, userAccount } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
-import { assertChartAccess } from '../../security/care-scope.ts';
 import { raiseAlert } from '../alerts/alerts.service.ts';
+import { requireClinicalAccess } from '../screening/vitals.service.ts';
 import type {
   AdverseEventAmendmentInput,
   AdverseEventInput,
@@ -331,8 +331,7 @@ export async function listSessionAdverseEvents(ctx: ServiceContext, sessionId: s
 
 /** Every adverse event of a patient, across sessions (the chart's safety history). */
 export async function listPatientAdverseEvents(ctx: ServiceContext, patientId: string) {
-  const access = await assertChartAccess(ctx, patientId);
-  if (access.level !== 'clinical') throw new NotFound('Patient');
+  const access = await requireClinicalAccess(ctx, patientId);
   const items = await presentEvents(ctx, [eq(adverseEvent.patientId, patientId)]);
   ctx.audit.record({
     action: 'adverse-event.list',

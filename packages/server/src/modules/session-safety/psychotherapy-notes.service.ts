@@ -2,14 +2,14 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { appointment, psychotherapyNote, userAccount } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
-import { assertChartAccess } from '../../security/care-scope.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
+import { requireClinicalAccess } from '../screening/vitals.service.ts';
 import type { PsychotherapyNoteInput, PsychotherapyNoteView } from './psychotherapy-notes.schemas.ts';
 import { isUniqueViolation } from './session-access.ts';
 
 type NoteRow = typeof psychotherapyNote.$inferSelect;
 
-/**
+/*
  * Psychotherapy notes (clinical-reference 7.1; 45 CFR 164.501, 164.508(a)(2)): a separate store and a separate
  * access path. Every query here is scoped to the clinic *and the author*: nobody else reads or revises a
  * note, whatever their role, care-team membership or break-glass grant (a break-glass opens the chart, not
@@ -17,11 +17,6 @@ type NoteRow = typeof psychotherapyNote.$inferSelect;
  * be able to open the patient's chart (so a note cannot be written about a patient outside one's reach).
  * Audit events name the note and the patient, never its words.
  */
-async function requireChart(ctx: ServiceContext, patientId: string) {
-  const access = await assertChartAccess(ctx, patientId);
-  if (access.level !== 'clinical') throw new NotFound('Patient');
-  return access;
-}
 
 async function findOwnVersion(ctx: ServiceContext, id: string): Promise<NoteRow | undefined> {
   const [row] = await ctx.tx
@@ -57,7 +52,7 @@ export async function writePsychotherapyNote(
   input: PsychotherapyNoteInput,
 ): Promise<{ created: boolean; note: PsychotherapyNoteView }> {
   if (ctx.actor.kind !== 'staff') throw new NotFound('Patient');
-  const access = await requireChart(ctx, input.patientId);
+  const access = await requireClinicalAccess(ctx, input.patientId);
 
   const existing = await findOwnVersion(ctx, input.id);
   if (existing) {
@@ -197,7 +192,7 @@ export async function listOwnPsychotherapyNotes(
   query: { patientId: string; appointmentId?: string },
 ): Promise<{ items: PsychotherapyNoteView[] }> {
   if (ctx.actor.kind !== 'staff') throw new NotFound('Patient');
-  const access = await requireChart(ctx, query.patientId);
+  const access = await requireClinicalAccess(ctx, query.patientId);
   const scope = [
     eq(psychotherapyNote.clinicId, ctx.clinicId),
     eq(psychotherapyNote.authorId, ctx.actor.userId),
