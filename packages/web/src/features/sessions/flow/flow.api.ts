@@ -1,4 +1,4 @@
-import type { DoseCalculation, Product, Route } from '@kapstone/clinical';
+import type { DischargeInstructions, DoseCalculation, Product, Route } from '@kapstone/clinical';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiBase, request } from '../../../api/client.ts';
 import { sessionKeys, sessionOfAnswer } from '../sessions.api.ts';
@@ -111,22 +111,16 @@ export interface AdverseEventView {
   alert: { id: string; status: 'open' | 'acknowledged'; severity: string } | null;
 }
 
-/** The patient's discharge instructions of one session (session-safety/discharge-instructions.routes.ts). */
-export interface DischargeInstructionsView {
+/**
+ * The patient's discharge instructions of one session (session-safety/discharge-instructions.routes.ts):
+ * @kapstone/clinical's `dischargeInstructions` (title, sections, the clinic settings not set) with the session.
+ */
+export interface DischargeInstructionsView extends DischargeInstructions {
   sessionId: string;
   /** The clinic's date of the session. */
   date: string;
   clinicName: string;
   crisisPhone: string | null;
-  title: string;
-  sections: {
-    id: string;
-    heading: string;
-    lines: string[];
-    citations?: { section: string; source: string; evidence: string }[];
-  }[];
-  /** Clinic settings the instructions would name but that are not set (the crisis phone). */
-  missingSettings: string[];
 }
 
 /** The extra parts of a session the flow panels read; the console's type leaves them open. */
@@ -142,9 +136,6 @@ export type FlowSession = Omit<SessionView, 'administrations'> & {
   /** The confirmed ride home (scheduling's pre-check-in). */
   escort?: { name: string | null; phone: string | null } | null;
   noDrivingAcknowledged?: boolean;
-  baselineMoaas?: number | null;
-  monitoringStartedAt?: string | null;
-  endedAt?: string | null;
   administrations: (SessionView['administrations'][number] & {
     quantity?: number;
     lotId?: string;

@@ -4,7 +4,6 @@
  * server's schemas. Nothing here runs or ships (nothing imports this file); a drift between the two is a web
  * typecheck error instead of a refused dose at the chair.
  */
-import type { DischargeInstructions } from '@kapstone/clinical';
 import type { z } from 'zod';
 import type { lotView, wasteInputSchema } from '../../../../../server/src/modules/ledger/ledger.schemas.ts';
 import type {
@@ -34,13 +33,7 @@ import type { MarkSubmittedBody, RemsFormSummary } from '../../rems/rems-model.t
 import type { AdministrationSubmission, WasteSubmission } from './administration-model.ts';
 import type { AdverseEventAmendment, AdverseEventSubmission } from './adverse-event-model.ts';
 import type { DischargeSubmission } from './discharge-model.ts';
-import type {
-  AdverseEventView,
-  DischargeInstructionsView,
-  DischargeReadinessView,
-  FlowSession,
-  LedgerLot,
-} from './flow.api.ts';
+import type { AdverseEventView, DischargeReadinessView, FlowSession, LedgerLot } from './flow.api.ts';
 import type { PreDoseChecklistSubmission } from './pre-dose-model.ts';
 import type { NoteSubmission, PsychotherapyNoteView } from './psychotherapy-note-model.ts';
 
@@ -52,12 +45,7 @@ export type ReadinessFits = Fits<z.infer<typeof dischargeReadinessView>, Dischar
 export type LotFits = Fits<z.infer<typeof lotView>, LedgerLot>;
 export type AdverseEventFits = Fits<ServerAdverseEventView, AdverseEventView>;
 export type NoteFits = Fits<ServerNoteView, PsychotherapyNoteView>;
-// The instructions' view lives in a routes file (not imported here: it pulls in the server's Fastify types);
-// its sections are @kapstone/clinical's, which must fit what the pages read.
-export type InstructionsFit = Fits<
-  DischargeInstructions & { sessionId: string; date: string; clinicName: string; crisisPhone: string | null },
-  DischargeInstructionsView
->;
+// The instructions' view (DischargeInstructionsView) extends @kapstone/clinical's own type: nothing to check.
 export type RemsSummaryFits = Fits<ServerRemsFormSummary, RemsFormSummary>;
 export type RemsFormFits = Fits<ServerRemsFormView, RemsFormView>;
 
