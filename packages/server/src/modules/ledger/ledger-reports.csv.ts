@@ -1,7 +1,8 @@
 import { csvCell } from '../audit/audit.routes.ts';
 import type { CountView, DispensingLogView } from './ledger-reports.schemas.ts';
 
-const kindLabel: Record<string, string> = {
+/** How each kind of entry is named in the exports (CSV and PDF). */
+export const entryKindLabel: Record<string, string> = {
   receipt: 'Receipt',
   administration: 'Administered',
   waste: 'Wasted',
@@ -75,7 +76,7 @@ export function dispensingLogCsv(log: DispensingLogView): string {
           ...lotCells,
           e.date,
           e.occurredAt,
-          kindLabel[e.kind] ?? e.kind,
+          entryKindLabel[e.kind] ?? e.kind,
           e.quantity,
           e.quantityMg,
           e.balance,

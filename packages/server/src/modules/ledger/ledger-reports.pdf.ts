@@ -1,4 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { entryKindLabel } from './ledger-reports.csv.ts';
 import type { CountView, DispensingLogView } from './ledger-reports.schemas.ts';
 
 const landscape: [number, number] = [792, 612]; // US Letter, landscape, in points
@@ -178,16 +179,6 @@ class ReportWriter {
   }
 }
 
-const kindLabel: Record<string, string> = {
-  receipt: 'Receipt',
-  administration: 'Administered',
-  waste: 'Wasted',
-  transfer: 'Transfer/return',
-  loss: 'Loss/theft',
-  adjustment: 'Adjustment',
-  correction: 'Correction',
-};
-
 const num = (value: number) =>
   Number.isInteger(value) ? String(value) : value.toFixed(3).replace(/0+$/, '');
 const signed = (value: number) => (value > 0 ? `+${num(value)}` : num(value));
@@ -279,7 +270,7 @@ export async function renderDispensingLogPdf(log: DispensingLogView): Promise<Ui
           .join('; ');
         return [
           e.date,
-          kindLabel[e.kind] ?? e.kind,
+          entryKindLabel[e.kind] ?? e.kind,
           `${signed(e.quantity)} ${lot.unit}`,
           signed(e.quantityMg),
           num(e.balance),
@@ -368,7 +359,7 @@ export async function renderCountPdf(count: CountView, clinicName: string): Prom
           ? l.discrepancy.kind === 'match'
             ? 'matches'
             : 'within estimate tolerance'
-          : `${l.discrepancy.kind}; ${l.status === 'resolved' ? 'resolved' : `open (${signed(l.unresolvedQuantity)})`}${l.resolutions.map((r) => `; ${kindLabel[r.kind] ?? r.kind} ${signed(r.quantity)}`).join('')}`,
+          : `${l.discrepancy.kind}; ${l.status === 'resolved' ? 'resolved' : `open (${signed(l.unresolvedQuantity)})`}${l.resolutions.map((r) => `; ${entryKindLabel[r.kind] ?? r.kind} ${signed(r.quantity)}`).join('')}`,
       ]),
     );
   }

@@ -25,6 +25,9 @@ const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store
 
 const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
 
+const countFilename = (count: { kind: string; location: { name: string }; takenOn: string }, ext: string) =>
+  `${safeName(`${count.kind}-${count.location.name}-${count.takenOn}`)}.${ext}`;
+
 /** Counts, inventories, the dispensing log and the ledger settings (routes under /api/v1/ledger). */
 export function ledgerReportRoutes(appBase: FastifyInstance, deps: AppDeps): void {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
@@ -101,10 +104,7 @@ export function ledgerReportRoutes(appBase: FastifyInstance, deps: AppDeps): voi
       const pdf = await renderCountPdf(count, clinicName);
       return noStore(reply)
         .type('application/pdf')
-        .header(
-          'content-disposition',
-          `inline; filename="${safeName(`${count.kind}-${count.location.name}-${count.takenOn}`)}.pdf"`,
-        )
+        .header('content-disposition', `inline; filename="${countFilename(count, 'pdf')}"`)
         .send(Buffer.from(pdf));
     },
   );
@@ -119,10 +119,7 @@ export function ledgerReportRoutes(appBase: FastifyInstance, deps: AppDeps): voi
       const { count } = await run(request, (ctx) => reports.countReport(ctx, request.params.countId, 'csv'));
       return noStore(reply)
         .type('text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="${safeName(`${count.kind}-${count.location.name}-${count.takenOn}`)}.csv"`,
-        )
+        .header('content-disposition', `attachment; filename="${countFilename(count, 'csv')}"`)
         .send(countCsv(count));
     },
   );
