@@ -20,6 +20,7 @@ import {
   openChair,
   type PreparedPatient,
   preparePatientForDosing,
+  recordBaseline,
   recordMoaas,
   recordReading,
   runPreDoseChecks,
@@ -90,12 +91,8 @@ describe('network drop at the chair journey', () => {
     await signIn(page, kapstone.baseUrl, 'nurse@summit.demo');
     await openChair(page, kapstone.baseUrl, prepared.appointmentId, fullName);
     await checkIn(page);
-    const baseline = await recordReading(page, { systolic: 118, diastolic: 76, heartRate: 68, spo2: 99 });
-    await visible(baseline.getByText('Reading recorded', { exact: true }), 20_000);
-    await recordMoaas(page, 5);
-    await nothingWaiting(page);
+    await recordBaseline(page, { systolic: 118, diastolic: 76, heartRate: 68, spo2: 99 });
     await runPreDoseChecks(page, { hoursSinceFood: '5', hoursSinceLiquids: '2' });
-    await visible(stateBadge(page, 'Cleared to dose'), 20_000);
     const panel = page.getByRole('region', { name: 'Administration' });
     await chooseOption(page, 'Lot', new RegExp(`^Lot ${lot.lotNumber} `));
     await chooseOption(page, 'Injection site', 'Right deltoid');

@@ -553,6 +553,14 @@ export async function recordReading(page: Page, reading: Reading): Promise<Locat
   return result;
 }
 
+/** The baseline at the chair: a reading recorded, then MOAA/S 5, and nothing left waiting to be sent. */
+export async function recordBaseline(page: Page, reading: Reading): Promise<void> {
+  const result = await recordReading(page, reading);
+  await visible(result.getByText('Reading recorded', { exact: true }), 20_000);
+  await recordMoaas(page, 5);
+  await nothingWaiting(page);
+}
+
 export async function recordMoaas(page: Page, score: number): Promise<void> {
   const observations = page.getByRole('region', { name: 'Observations' });
   await observations.getByRole('radio', { name: new RegExp(`^MOAA/S ${score}:`) }).click();
@@ -585,6 +593,7 @@ export async function runPreDoseChecks(
   await form.getByRole('textbox', { name: 'Hours since last liquids' }).fill(answers.hoursSinceLiquids);
   await turnOn(form, 'The escort for the ride home is here');
   await form.getByRole('button', { name: 'Run pre-dose checks' }).click();
+  await visible(stateBadge(page, 'Cleared to dose'), 20_000);
 }
 
 /** Turns a Mantine switch on (its input, drawn over the track, takes the click). */
