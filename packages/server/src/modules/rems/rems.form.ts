@@ -42,6 +42,8 @@ export interface AssembledRemsForm {
     recordedBy: { id: string; displayName: string };
   } | null;
   timeZone: string;
+  /** The patient as the form's header names them (preferred name first). */
+  patient: { displayName: string; mrn: string };
 }
 
 /** The clinic's session settings this form reads, typed loosely: the sessions area owns their shape. */
@@ -79,6 +81,8 @@ export async function assembleRemsForm(
     .select({
       givenName: patient.givenName,
       familyName: patient.familyName,
+      preferredName: patient.preferredName,
+      mrn: patient.mrn,
       dateOfBirth: patient.dateOfBirth,
       sexAtBirth: patient.sexAtBirth,
       clinicName: clinic.name,
@@ -355,5 +359,9 @@ export async function assembleRemsForm(
         }
       : null,
     timeZone: facts.timeZone,
+    patient: {
+      displayName: `${facts.preferredName ?? facts.givenName} ${facts.familyName}`,
+      mrn: facts.mrn,
+    },
   };
 }

@@ -4,7 +4,6 @@ import type { ServiceContext } from '../../context.ts';
 import {
   clinic,
   dosingSession,
-  patient,
   remsFormAnswer,
   remsFormSubmission,
   userAccount,
@@ -63,23 +62,10 @@ async function buildView(ctx: ServiceContext, session: DosingSessionRow): Promis
   const assembled = await assembleRemsForm(ctx, session);
   const submitted = await findSubmission(ctx, session.id);
   const form = submitted ? submitted.row.form : assembled.form;
-  const [who] = await ctx.tx
-    .select({
-      givenName: patient.givenName,
-      familyName: patient.familyName,
-      preferredName: patient.preferredName,
-      mrn: patient.mrn,
-    })
-    .from(patient)
-    .where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, session.patientId)));
   const treatmentDate = form.session.treatmentDate;
   return {
     sessionId: session.id,
-    patient: {
-      id: session.patientId,
-      displayName: `${who!.preferredName ?? who!.givenName} ${who!.familyName}`,
-      mrn: who!.mrn,
-    },
+    patient: { id: session.patientId, ...assembled.patient },
     sessionState: session.state,
     status: submitted ? 'submitted' : session.endedAt ? 'due' : 'in-progress',
     deadline: treatmentDate ? remsSubmissionDeadline(treatmentDate, todayIn(ctx, assembled.timeZone)) : null,
@@ -116,15 +102,6 @@ export async function getRemsForm(ctx: ServiceContext, sessionId: string): Promi
     detail: { status: view.status, complete: view.completeness.complete },
   });
   return view;
-}
-
-/**
- * The form's completeness for a session, for the discharge step (no audit of its own: the caller's read of
- * the session is audited). Null for a session that has no REMS form (racemic ketamine).
- */
-export async function remsFormCompletenessForSession(ctx: ServiceContext, session: DosingSessionRow) {
-  if (session.product !== 'esketamine') return null;
-  return remsFormCompleteness((await assembleRemsForm(ctx, session)).form);
 }
 
 /** Drops the answers set to null ("use the record again"), at both levels. */
