@@ -1,12 +1,8 @@
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createElement, type ReactNode } from 'react';
-import { renderToString } from 'react-dom/server';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createElement, type ReactElement } from 'react';
+import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import type { SessionView as SignedInView } from '../../api/types.ts';
-import { theme } from '../../app/theme.ts';
-import { sessionKey } from '../auth/auth.api.ts';
+import { renderSignedIn } from './render-signed-in.ts';
 import { SessionBoardPage } from './session-board-page.tsx';
 import { SessionPage } from './session-page.tsx';
 import { sessionKeys } from './sessions.api.ts';
@@ -20,25 +16,7 @@ import type { BoardView, SessionView } from './sessions.types.ts';
 
 const now = Date.now();
 const minutesAgo = (m: number) => new Date(now - m * 60_000).toISOString();
-const nurse = { id: '00000000-0000-4000-8000-000000000001', displayName: 'Nora Nurse' };
 const sessionId = '00000000-0000-4000-8000-0000000000aa';
-
-function signedIn(permissions: string[]): { view: SignedInView; idleWindowMs: number } {
-  return {
-    view: {
-      user: { id: nurse.id, email: 'nurse@example.test', displayName: nurse.displayName, kind: 'staff' },
-      clinic: { id: 'c', name: 'Demo clinic', timeZone: 'America/New_York', demo: true },
-      roles: ['nurse'],
-      permissions,
-      patientId: null,
-      csrfToken: 'x',
-      mfa: { enrolled: true, required: false },
-      idleExpiresAt: new Date(now + 900_000).toISOString(),
-      absoluteExpiresAt: new Date(now + 3_600_000).toISOString(),
-    },
-    idleWindowMs: 900_000,
-  };
-}
 
 function session(overrides: Partial<SessionView> = {}): SessionView {
   return {
@@ -123,30 +101,16 @@ function session(overrides: Partial<SessionView> = {}): SessionView {
 
 function render(
   path: string,
-  element: ReactNode,
+  element: ReactElement,
   seed: (client: QueryClient) => void,
   permissions: string[],
 ) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
-  client.setQueryData(sessionKey, signedIn(permissions));
-  seed(client);
-  // React separates adjacent text parts with empty comments; the screen reads them as one.
-  const html = renderToString(
-    createElement(
-      MantineProvider,
-      { theme },
-      createElement(
-        QueryClientProvider,
-        { client },
-        createElement(
-          MemoryRouter,
-          { initialEntries: [path] },
-          createElement(Routes, null, createElement(Route, { path: '*', element })),
-        ),
-      ),
-    ),
+  return renderSignedIn(
+    createElement(Routes, null, createElement(Route, { path: '*', element })),
+    permissions,
+    seed,
+    path,
   );
-  return html.replaceAll('<!-- -->', '');
 }
 
 const monitorPermissions = ['session.read', 'session.monitor', 'alerts.read', 'alerts.acknowledge'];

@@ -1,12 +1,7 @@
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createElement, type FunctionComponent, type ReactElement } from 'react';
-import { renderToString } from 'react-dom/server';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createElement, type FunctionComponent } from 'react';
+import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import type { SessionView as SignedInView } from '../../../api/types.ts';
-import { theme } from '../../../app/theme.ts';
-import { sessionKey } from '../../auth/auth.api.ts';
 import {
   PortalDischargeInstructionsCard,
   PortalDischargeInstructionsPage,
@@ -14,6 +9,7 @@ import {
 import { remsKeys } from '../../rems/rems.api.ts';
 import type { RemsFormSummary } from '../../rems/rems-model.ts';
 import { RemsPage } from '../../rems/rems-page.tsx';
+import { renderSignedIn, testNurse } from '../render-signed-in.ts';
 import type { SessionView } from '../sessions.types.ts';
 import { AdministrationPanel } from './administration-panel.tsx';
 import { AdverseEventsPanel } from './adverse-events-panel.tsx';
@@ -34,7 +30,7 @@ const now = Date.now();
 const minutesAgo = (m: number) => new Date(now - m * 60_000).toISOString();
 const sessionId = '00000000-0000-4000-8000-0000000000aa';
 const patientId = '00000000-0000-4000-8000-0000000000bb';
-const nurse = { id: '00000000-0000-4000-8000-000000000001', displayName: 'Nora Nurse' };
+const nurse = testNurse;
 const prescriber = { id: '00000000-0000-4000-8000-000000000002', displayName: 'Dr Pat Prescriber' };
 
 const nursePermissions = [
@@ -51,23 +47,6 @@ const nursePermissions = [
   'rems.submit',
 ];
 const prescriberPermissions = [...nursePermissions, 'session.override', 'psychotherapy-notes.write'];
-
-function signedIn(permissions: string[]): { view: SignedInView; idleWindowMs: number } {
-  return {
-    view: {
-      user: { id: nurse.id, email: 'nurse@example.test', displayName: nurse.displayName, kind: 'staff' },
-      clinic: { id: 'c', name: 'Demo clinic', timeZone: 'America/New_York', demo: true },
-      roles: ['nurse'],
-      permissions,
-      patientId: null,
-      csrfToken: 'x',
-      mfa: { enrolled: true, required: false },
-      idleExpiresAt: new Date(now + 900_000).toISOString(),
-      absoluteExpiresAt: new Date(now + 3_600_000).toISOString(),
-    },
-    idleWindowMs: 900_000,
-  };
-}
 
 const order: PlanOrderView = {
   planId: '00000000-0000-4000-8000-0000000000cc',
@@ -156,38 +135,13 @@ function session(overrides: Record<string, unknown> = {}): SessionView {
   } as unknown as SessionView;
 }
 
-/** The component tree under the app's providers, signed in with the permissions, rendered to HTML. */
-function renderTree(
-  content: ReactElement,
-  permissions: string[],
-  seed: (client: QueryClient) => void,
-  path?: string,
-) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
-  client.setQueryData(sessionKey, signedIn(permissions));
-  seed(client);
-  const html = renderToString(
-    createElement(
-      MantineProvider,
-      { theme },
-      createElement(
-        QueryClientProvider,
-        { client },
-        createElement(MemoryRouter, path ? { initialEntries: [path] } : {}, content),
-      ),
-    ),
-  );
-  // React separates adjacent text parts with empty comments; the screen reads them as one.
-  return html.replaceAll('<!-- -->', '');
-}
-
 function render(
   component: FunctionComponent<{ session: SessionView }> | FunctionComponent,
   props: { session?: SessionView },
   permissions: string[],
   seed: (client: QueryClient) => void = () => {},
 ) {
-  return renderTree(createElement(component as FunctionComponent<object>, props), permissions, seed);
+  return renderSignedIn(createElement(component as FunctionComponent<object>, props), permissions, seed);
 }
 
 /** A page that reads its id from the address. */
@@ -198,7 +152,7 @@ function renderAt(
   permissions: string[],
   seed: (client: QueryClient) => void,
 ) {
-  return renderTree(
+  return renderSignedIn(
     createElement(Routes, null, createElement(Route, { path: pattern, element: createElement(page) })),
     permissions,
     seed,
