@@ -349,6 +349,9 @@ export function retainedUntil(recordDate: string, settings: LedgerSettings = {})
   return addMonths(recordDate, retentionYears(settings) * 12);
 }
 
+/** DEA Form 106 is due within 45 days of discovering a theft or significant loss (21 CFR 1301.76(b), lossCitation). */
+export const form106DueDays = 45;
+
 /** The deadlines that a discovered theft or significant loss starts. */
 export function lossReportDeadlines(discoveredOn: string): {
   /** Written notice to the DEA Field Division Office: the next business day (weekends skipped; holidays are not known here). */
@@ -362,7 +365,7 @@ export function lossReportDeadlines(discoveredOn: string): {
   do date.setUTCDate(date.getUTCDate() + 1);
   while (date.getUTCDay() === 0 || date.getUTCDay() === 6);
   const form106 = new Date(`${discoveredOn}T00:00:00Z`);
-  form106.setUTCDate(form106.getUTCDate() + 45);
+  form106.setUTCDate(form106.getUTCDate() + form106DueDays);
   return {
     fieldDivisionNoticeBy: date.toISOString().slice(0, 10),
     form106By: form106.toISOString().slice(0, 10),

@@ -1,5 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { lossReportDeadlines, type Product, type Route, roundQuantity } from '@kapstone/clinical';
+import {
+  form106DueDays,
+  lossReportDeadlines,
+  type Product,
+  type Route,
+  roundQuantity,
+} from '@kapstone/clinical';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Clock } from '../../clock.ts';
@@ -1016,9 +1022,6 @@ export async function recordTransfer(ctx: ServiceContext, input: TransferInput):
     requestFingerprint: fingerprint,
   });
 }
-
-/** DEA Form 106 is due within 45 days of discovering a theft or significant loss (21 CFR 1301.76(b)). */
-export const form106DueDays = 45;
 
 /**
  * A theft or loss, with what DEA Form 106 asks for. Every admin of the clinic is told at once by mail (the
