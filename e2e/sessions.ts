@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { localParts } from '../packages/server/src/modules/scheduling/clinic-time.ts';
 import { type ApiAnswer, callApi, demoPassword, signIn, signOut, visible } from './harness.ts';
 
 /**
@@ -263,33 +264,6 @@ export async function preparePatientForDosing(
 
 // ---- today's booking ----
 
-/** The clinic's calendar date, weekday (1 = Monday) and minutes after midnight at an instant. */
-export function localParts(
-  instant: Date,
-  timeZone: string,
-): { date: string; weekday: number; minutes: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    weekday: weekdays.indexOf(parts.weekday!) + 1,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
-}
-
 async function clinicTimeZone(page: Page): Promise<string> {
   const session = ok(
     await callApi<{ clinic: { timeZone: string } }>(page, 'GET', '/api/v1/auth/session'),
@@ -312,7 +286,7 @@ interface Booked {
  * journey may run in the evening or at a weekend: like the demo seed, it then records the day's working hours
  * around the session for its staff (scheduling refuses a booking outside them).
  */
-export async function bookDosingToday(page: Page, patientId: string): Promise<string> {
+async function bookDosingToday(page: Page, patientId: string): Promise<string> {
   const timeZone = await clinicTimeZone(page);
   const proposal = ok(
     await callApi<{
@@ -529,7 +503,7 @@ const padFields = [
 ] as const;
 
 /** Taps a reading on the vitals pad: each measure selected, its digits on the number pad. */
-export async function tapReading(page: Page, reading: Reading): Promise<void> {
+async function tapReading(page: Page, reading: Reading): Promise<void> {
   const pad = page.getByRole('region', { name: 'Record vitals' });
   for (const [field, label] of padFields) {
     const input = pad.getByRole('textbox', { name: label });
