@@ -8,7 +8,7 @@ import {
   type ProtocolId,
   planCourse,
 } from '@kapstone/clinical';
-import { and, asc, eq, gt, ne } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { appointment } from '../../db/schema/index.ts';
 import { DomainError, type FieldProblem } from '../../errors.ts';
@@ -152,21 +152,9 @@ export async function proposeCourse(ctx: ServiceContext, patientId: string) {
     zonedInstant(addDays(today, -1), 0, timeZone),
     zonedInstant(addDays(lastDate, 8), 0, timeZone),
   );
-  const existingDoses = (
-    await ctx.tx
-      .select({ startsAt: appointment.startsAt })
-      .from(appointment)
-      .where(
-        and(
-          eq(appointment.clinicId, ctx.clinicId),
-          eq(appointment.patientId, patientId),
-          eq(appointment.kind, 'dosing'),
-          ne(appointment.status, 'cancelled'),
-        ),
-      )
-  ).map((r) => r.startsAt.toISOString());
-  // What the patient already has: an event covered by one of these is shown as booked, not proposed again.
-  const booked = await ctx.tx
+  // The patient's live appointments, read once: every dose counts for the spacing; those not yet over are
+  // what the patient already has (an event covered by one is shown as booked, not proposed again).
+  const live = await ctx.tx
     .select({
       id: appointment.id,
       kind: appointment.kind,
@@ -180,10 +168,12 @@ export async function proposeCourse(ctx: ServiceContext, patientId: string) {
         eq(appointment.clinicId, ctx.clinicId),
         eq(appointment.patientId, patientId),
         ne(appointment.status, 'cancelled'),
-        gt(appointment.endsAt, ctx.clock.now()),
       ),
     )
     .orderBy(asc(appointment.startsAt));
+  const existingDoses = live.filter((a) => a.kind === 'dosing').map((a) => a.startsAt.toISOString());
+  const now = ctx.clock.now().getTime();
+  const booked = live.filter((a) => a.endsAt.getTime() > now);
   const matched = new Set<string>();
   const proposedDoses: string[] = [];
   const usedDates = new Map<string, Set<string>>();
