@@ -57,6 +57,10 @@ const expectedGrid = `
   ledger.record              x     x     .     .     x     .
   ledger.adjust              .     .     .     .     x     .
   ledger.locations.manage    .     .     .     .     x     .
+  integration.write          x     .     x     .     .     .
+  care.settings.manage       .     .     .     .     x     .
+  outcomes.read              x     .     .     .     x     x
+  research.export            .     .     .     .     x     x
   portal.self                .     .     .     .     .     .
 `;
 const gridRoles: Role[] = ['prescriber', 'nurse', 'therapist', 'frontdesk', 'admin', 'researcher'];

@@ -75,6 +75,14 @@ export const permissions = [
   'ledger.adjust',
   /** Set up the clinic's registered locations (DEA registration) and the ledger's retention. */
   'ledger.locations.manage',
+  /** Write integration session notes (the progress-note part; psychotherapy notes stay author-only). */
+  'integration.write',
+  /** Set the clinic's care settings: alert escalation and on-call, measure reminders, integration window. */
+  'care.settings.manage',
+  /** The practice outcomes dashboard: cohort aggregates only, never identities. */
+  'outcomes.read',
+  /** Run and download de-identified research exports (Safe Harbor), research-consented patients only. */
+  'research.export',
   /** A patient reading their own record in the portal. */
   'portal.self',
 ] as const;
@@ -111,6 +119,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'rems.submit',
     'ledger.read',
     'ledger.record',
+    'integration.write',
+    'outcomes.read',
   ],
   nurse: [
     'patient.read',
@@ -151,6 +161,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'alerts.acknowledge',
     'session.read',
     'psychotherapy-notes.write',
+    'integration.write',
   ],
   frontdesk: [
     'patient.read',
@@ -180,8 +191,11 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'ledger.record',
     'ledger.adjust',
     'ledger.locations.manage',
+    'care.settings.manage',
+    'outcomes.read',
+    'research.export',
   ],
-  researcher: ['research.read'],
+  researcher: ['research.read', 'outcomes.read', 'research.export'],
 };
 
 const patientPermissions: readonly Permission[] = ['portal.self'];

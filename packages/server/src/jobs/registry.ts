@@ -1,0 +1,10 @@
+import type { JobHandler, RecurringTask } from './types.ts';
+
+/**
+ * Every background job kind and every recurring task the server runs. Each area adds its own entry here;
+ * the runner (runner.ts) takes these lists and nothing else.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each handler narrows its own payload
+export const jobHandlers: JobHandler<any>[] = [];
+
+export const recurringTasks: RecurringTask[] = [];
