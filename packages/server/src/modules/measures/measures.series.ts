@@ -1,0 +1,143 @@
+import type { InstrumentId } from '@kapstone/clinical';
+import { and, asc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import type { ServiceContext } from '../../context.ts';
+import {
+  dosingSession,
+  measureAssignment,
+  observation,
+  questionnaireResponse,
+} from '../../db/schema/index.ts';
+import type { MeasureReason } from '../../db/schema/measures.ts';
+
+/**
+ * One scored total of an instrument, as it stands now: a response corrected later counts with the corrected
+ * answers, at the time the original was given (a correction fixes what was answered, not when).
+ */
+export interface ScorePoint {
+  /** The response that holds the current answers (the last correction, or the original). */
+  responseId: string;
+  instrument: InstrumentId;
+  total: number;
+  band: string | null;
+  at: Date;
+  /** Why the measure was due (null for a response given without an assignment). */
+  reason: MeasureReason | null;
+  /** Where it sits in the plan's measure schedule ('baseline', 'dose:2', 'follow-up:3m'...), when scheduled. */
+  scheduleKey: string | null;
+}
+
+/**
+ * The current totals of a patient's instruments, oldest first per instrument. Instruments without a total
+ * (the C-SSRS screener) have no points. Reads only; the caller has proven chart access and audits the read.
+ */
+export async function loadScoreSeries(
+  ctx: ServiceContext,
+  patientId: string,
+  instruments?: readonly InstrumentId[],
+): Promise<Map<InstrumentId, ScorePoint[]>> {
+  const where: SQL[] = [
+    eq(questionnaireResponse.clinicId, ctx.clinicId),
+    eq(questionnaireResponse.patientId, patientId),
+  ];
+  if (instruments) {
+    if (instruments.length === 0) return new Map();
+    where.push(inArray(questionnaireResponse.instrument, [...instruments]));
+  }
+  const rows = await ctx.tx
+    .select({
+      id: questionnaireResponse.id,
+      instrument: questionnaireResponse.instrument,
+      authoredAt: questionnaireResponse.authoredAt,
+      supersedesId: questionnaireResponse.supersedesId,
+      assignmentId: questionnaireResponse.assignmentId,
+      total: observation.value,
+      band: observation.band,
+      reason: measureAssignment.reason,
+      // The measure schedule's key column lands with the schedule (issue 6, jobs); until then, none.
+      scheduleKey: sql<string | null>`NULL`,
+    })
+    .from(questionnaireResponse)
+    .leftJoin(
+      observation,
+      and(
+        eq(observation.clinicId, questionnaireResponse.clinicId),
+        eq(observation.responseId, questionnaireResponse.id),
+        eq(observation.key, 'total'),
+      ),
+    )
+    .leftJoin(
+      measureAssignment,
+      and(
+        eq(measureAssignment.clinicId, questionnaireResponse.clinicId),
+        eq(measureAssignment.id, questionnaireResponse.assignmentId),
+      ),
+    )
+    .where(and(...where))
+    .orderBy(asc(questionnaireResponse.authoredAt), asc(questionnaireResponse.id));
+
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const superseded = new Set(rows.flatMap((r) => (r.supersedesId ? [r.supersedesId] : [])));
+  const series = new Map<InstrumentId, ScorePoint[]>();
+  for (const current of rows) {
+    if (superseded.has(current.id) || current.total === null) continue;
+    // Walk back to the original response: its time is when the patient answered.
+    let original = current;
+    const seen = new Set<string>();
+    while (original.supersedesId && !seen.has(original.id)) {
+      seen.add(original.id);
+      const previous = byId.get(original.supersedesId);
+      if (!previous) break;
+      original = previous;
+    }
+    const points = series.get(current.instrument) ?? [];
+    points.push({
+      responseId: current.id,
+      instrument: current.instrument,
+      total: current.total,
+      band: current.band,
+      at: original.authoredAt,
+      reason: current.reason ?? original.reason ?? null,
+      scheduleKey: current.scheduleKey ?? original.scheduleKey ?? null,
+    });
+    series.set(current.instrument, points);
+  }
+  for (const points of series.values()) {
+    points.sort((a, b) => a.at.getTime() - b.at.getTime() || a.responseId.localeCompare(b.responseId));
+  }
+  return series;
+}
+
+/** A dosing session in which a dose was started (whatever happened after), oldest first. */
+export interface CourseDose {
+  sessionId: string;
+  planId: string;
+  at: Date;
+}
+
+export async function loadCourseDoses(ctx: ServiceContext, patientId: string): Promise<CourseDose[]> {
+  const rows = await ctx.tx
+    .select({ sessionId: dosingSession.id, planId: dosingSession.planId, at: dosingSession.dosingStartedAt })
+    .from(dosingSession)
+    .where(
+      and(
+        eq(dosingSession.clinicId, ctx.clinicId),
+        eq(dosingSession.patientId, patientId),
+        isNotNull(dosingSession.dosingStartedAt),
+      ),
+    )
+    .orderBy(asc(dosingSession.dosingStartedAt), asc(dosingSession.id));
+  return rows.map((r) => ({ sessionId: r.sessionId, planId: r.planId, at: r.at as Date }));
+}
+
+/**
+ * The baseline a course is measured against: the answer to the baseline measure when there is one (the
+ * latest, if it was asked again before the first dose), else the latest point at or before the first dose.
+ * Before any dose there is no course yet, so no baseline from an unassigned answer.
+ */
+export function baselineOf(points: readonly ScorePoint[], firstDoseAt: Date | null): ScorePoint | null {
+  const beforeFirstDose = (p: ScorePoint) => firstDoseAt === null || p.at.getTime() <= firstDoseAt.getTime();
+  const assigned = points.filter((p) => p.reason === 'baseline' && beforeFirstDose(p));
+  if (assigned.length > 0) return assigned.at(-1)!;
+  if (firstDoseAt === null) return null;
+  return points.filter(beforeFirstDose).at(-1) ?? null;
+}
