@@ -17,9 +17,13 @@ import {
 } from 'drizzle-orm/pg-core';
 import { userAccount } from './identity.ts';
 import { patient } from './patients.ts';
+import { treatmentPlan } from './plans.ts';
 
-/** Why an instrument is due. Baseline for now; the measure schedule of a treatment plan adds more. */
-export type MeasureReason = 'baseline';
+/**
+ * Why an instrument is due: the screening baseline, a point of a treatment plan's measure schedule
+ * (pre-dose, weekly during induction, end of course, follow-up), or a staff member's own request.
+ */
+export type MeasureReason = 'baseline' | 'pre-dose' | 'weekly' | 'end-of-course' | 'follow-up' | 'staff';
 export type MeasureRespondent = 'patient' | 'clinician';
 export type MeasureAssignmentStatus = 'pending' | 'completed' | 'cancelled';
 
@@ -49,6 +53,18 @@ export const measureAssignment = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     cancelledBy: uuid('cancelled_by'),
     cancelReason: text('cancel_reason'),
+    /** The signed plan version whose measure schedule asked for it (null: screening or staff). */
+    planId: uuid('plan_id'),
+    /**
+     * Its point in the plan's schedule: 'baseline', 'dose:<n>', 'week:<n>', 'end-of-course',
+     * 'follow-up:<m>m' (see @kapstone/clinical measureSchedule). Null for work outside a schedule.
+     */
+    scheduleKey: text('schedule_key'),
+    /**
+     * When the missed-measure task found it still pending past its due day and the clinic's grace
+     * (ClinicSettings.reminders.missedAfterDays). It stays pending: a late answer is still taken.
+     */
+    missedAt: timestamp('missed_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.clinicId, t.id] }),
@@ -58,9 +74,18 @@ export const measureAssignment = pgTable(
       columns: [t.clinicId, t.assignedBy],
       foreignColumns: [userAccount.clinicId, userAccount.id],
     }),
+    foreignKey({
+      columns: [t.clinicId, t.planId],
+      foreignColumns: [treatmentPlan.clinicId, treatmentPlan.id],
+    }),
+    /** Outside a schedule: one pending per instrument and reason. */
     uniqueIndex('measure_assignment_one_pending_key')
       .on(t.clinicId, t.patientId, t.instrument, t.reason)
-      .where(sql`status = 'pending'`),
+      .where(sql`status = 'pending' AND schedule_key IS NULL`),
+    /** In a schedule: one pending per instrument and point of the schedule. */
+    uniqueIndex('measure_assignment_one_pending_scheduled_key')
+      .on(t.clinicId, t.patientId, t.instrument, t.scheduleKey)
+      .where(sql`status = 'pending' AND schedule_key IS NOT NULL`),
     index('measure_assignment_patient_idx').on(t.clinicId, t.patientId, t.status),
   ],
 );

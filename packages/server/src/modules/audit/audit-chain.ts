@@ -3,6 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Actor, AuditEntry, RequestMeta } from '../../context.ts';
 import type { Db, Transaction } from '../../db/client.ts';
 import { auditChainHead, auditEvent } from '../../db/schema/index.ts';
+import { isSystemActor } from '../../jobs/system-actor.ts';
 
 /** The previous hash of a clinic's first event. */
 export const genesisHash = '0'.repeat(64);
@@ -69,9 +70,13 @@ export function hashAuditEvent(event: Omit<SealedAuditEvent, 'hash'>): string {
     .digest('hex');
 }
 
-/** The role an actor acted under, as one string ('prescriber', 'nurse+admin', 'patient'). */
+/**
+ * The role an actor acted under, as one string ('prescriber', 'nurse+admin', 'patient'); 'system' for
+ * background work (jobs/system-work.ts).
+ */
 export function actingRole(actor: Actor | null): string | null {
   if (!actor) return null;
+  if (isSystemActor(actor)) return 'system';
   return actor.kind === 'patient' ? 'patient' : actor.roles.join('+');
 }
 
@@ -94,7 +99,8 @@ export async function appendAuditEvents(
       clinicId,
       id: randomUUID(),
       occurredAt,
-      actorId: actor?.userId ?? null,
+      // Background work names no user account: no actor, role 'system'.
+      actorId: actor && !isSystemActor(actor) ? actor.userId : null,
       actorRole: actingRole(actor),
       action: entry.action,
       resourceType: entry.resourceType,
