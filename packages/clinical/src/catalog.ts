@@ -1,6 +1,7 @@
 import { dosingRules } from './dosing/index.ts';
 import { eligibilityRules } from './eligibility/index.ts';
 import { instrumentRules } from './instruments/index.ts';
+import { integrationRules } from './integration/index.ts';
 import { ledgerRules } from './ledger/index.ts';
 import { dischargeInstructionRules } from './monitoring/discharge-instructions.ts';
 import { monitoringRules } from './monitoring/index.ts';
@@ -25,5 +26,6 @@ export function ruleCatalog(): RuleMetadata[] {
     ...remsRules,
     ...dischargeInstructionRules,
     ...ledgerRules,
+    ...integrationRules,
   ];
 }

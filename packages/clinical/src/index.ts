@@ -5,6 +5,7 @@ export * from './dosing/index.ts';
 export * from './eligibility/index.ts';
 export { icd10InRange, normaliseIcd10 } from './icd10.ts';
 export * from './instruments/index.ts';
+export * from './integration/index.ts';
 export * from './ledger/index.ts';
 export { classifyMedication, type MedicationClass } from './medications.ts';
 export * from './monitoring/discharge-instructions.ts';
