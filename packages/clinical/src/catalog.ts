@@ -8,6 +8,7 @@ import { monitoringRules } from './monitoring/index.ts';
 import { remsRules } from './monitoring/rems.ts';
 import { sessionLifecycleRules } from './monitoring/session-lifecycle.ts';
 import { outcomeRules } from './outcomes/index.ts';
+import { maintenanceRules } from './outcomes/maintenance.ts';
 import { appointmentRules } from './protocols/appointments.ts';
 import { protocolRules } from './protocols/index.ts';
 import type { RuleMetadata } from './types.ts';
@@ -17,6 +18,7 @@ export function ruleCatalog(): RuleMetadata[] {
   return [
     ...instrumentRules,
     ...outcomeRules,
+    ...maintenanceRules,
     ...eligibilityRules,
     ...dosingRules,
     ...protocolRules,
