@@ -1,4 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { wrapText } from '../../pdf/text.ts';
 
 export interface ConsentDocumentInput {
   clinicName: string;
@@ -28,64 +29,10 @@ const margin = 56;
 const bodySize = 10.5;
 const leading = 14.5;
 
-/**
- * The 14 standard PDF fonts carry the WinAnsi character set only (Latin-1 plus a few typographic marks),
- * which covers the accents of Western names. Anything else is spelled out or shown as "?"; the signed text
- * itself is unaffected (it is kept, and hashed, as Unicode).
- */
-const spelledOut: Record<string, string> = { '≥': '>=', '≤': '<=', '→': '->', '←': '<-', '≈': '~', '×': 'x' };
-
-function printable(font: PDFFont, text: string, cache: Map<string, string>): string {
-  let out = '';
-  for (const ch of text) {
-    let mapped = cache.get(ch);
-    if (mapped === undefined) {
-      mapped = spelledOut[ch] ?? ch;
-      try {
-        font.encodeText(mapped);
-      } catch {
-        mapped = '?';
-      }
-      cache.set(ch, mapped);
-    }
-    out += mapped;
-  }
-  return out;
-}
-
-function wrap(font: PDFFont, text: string, size: number, width: number): string[] {
-  const words = text.split(/ +/);
-  const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !line) {
-      // A single word wider than the line (a hash, a URL) is cut into pieces.
-      if (font.widthOfTextAtSize(candidate, size) > width && !line) {
-        let piece = '';
-        for (const ch of candidate) {
-          if (font.widthOfTextAtSize(piece + ch, size) > width) {
-            lines.push(piece);
-            piece = '';
-          }
-          piece += ch;
-        }
-        line = piece;
-      } else line = candidate;
-    } else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  lines.push(line);
-  return lines;
-}
-
 class Writer {
   page!: PDFPage;
   y = 0;
   readonly pages: PDFPage[] = [];
-  private readonly cache = new Map<string, string>();
   constructor(
     private readonly doc: PDFDocument,
     readonly regular: PDFFont,
@@ -113,7 +60,7 @@ class Writer {
     const size = options.size ?? bodySize;
     const indent = options.indent ?? 0;
     const width = pageSize[0] - 2 * margin - indent;
-    const lines = wrap(font, printable(font, text, this.cache), size, width);
+    const lines = wrapText(font, text, size, width);
     const lineHeight = Math.max(leading, size * 1.35);
     lines.forEach((line, i) => {
       this.ensure(lineHeight);

@@ -1,4 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { printableText, wrapText } from '../../pdf/text.ts';
 import { entryKindLabel } from './ledger-reports.csv.ts';
 import type { CountView, DispensingLogView } from './ledger-reports.schemas.ts';
 
@@ -6,16 +7,6 @@ const landscape: [number, number] = [792, 612]; // US Letter, landscape, in poin
 const margin = 36;
 const grey = rgb(0.35, 0.35, 0.35);
 const rule = rgb(0.75, 0.75, 0.75);
-
-/** The standard fonts carry WinAnsi only: other characters are spelled out, or shown as "?". */
-const spelledOut: Record<string, string> = {
-  '≥': '>=',
-  '≤': '<=',
-  '→': '->',
-  '−': '-',
-  '×': 'x',
-  '¼': '1/4',
-};
 
 interface Column {
   title: string;
@@ -27,7 +18,6 @@ interface Column {
 class ReportWriter {
   page!: PDFPage;
   y = 0;
-  private readonly cache = new Map<string, string>();
   constructor(
     private readonly doc: PDFDocument,
     readonly regular: PDFFont,
@@ -37,55 +27,10 @@ class ReportWriter {
     this.newPage();
   }
 
-  printable(font: PDFFont, text: string): string {
-    let out = '';
-    for (const ch of text) {
-      let mapped = this.cache.get(ch);
-      if (mapped === undefined) {
-        mapped = spelledOut[ch] ?? ch;
-        try {
-          font.encodeText(mapped);
-        } catch {
-          mapped = '?';
-        }
-        this.cache.set(ch, mapped);
-      }
-      out += mapped;
-    }
-    return out;
-  }
-
-  wrap(font: PDFFont, text: string, size: number, width: number): string[] {
-    const lines: string[] = [];
-    for (const paragraph of this.printable(font, text).split('\n')) {
-      let line = '';
-      for (const word of paragraph.split(/ +/)) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (font.widthOfTextAtSize(candidate, size) <= width) {
-          line = candidate;
-          continue;
-        }
-        if (line) lines.push(line);
-        // A word wider than the cell (an id, a long address part) is cut.
-        let piece = '';
-        for (const ch of word) {
-          if (font.widthOfTextAtSize(piece + ch, size) > width && piece) {
-            lines.push(piece);
-            piece = '';
-          }
-          piece += ch;
-        }
-        line = piece;
-      }
-      lines.push(line);
-    }
-    return lines;
-  }
-
   newPage() {
     this.page = this.doc.addPage(landscape);
     this.y = landscape[1] - margin;
-    this.page.drawText(this.printable(this.regular, this.runningTitle), {
+    this.page.drawText(printableText(this.regular, this.runningTitle), {
       x: margin,
       y: margin - 18,
       size: 7,
@@ -106,7 +51,7 @@ class ReportWriter {
     const font = options.font ?? this.regular;
     const size = options.size ?? 9;
     const lineHeight = size * 1.35;
-    for (const line of this.wrap(font, text, size, landscape[0] - 2 * margin)) {
+    for (const line of wrapText(font, text, size, landscape[0] - 2 * margin)) {
       this.ensure(lineHeight);
       this.page.drawText(line, {
         x: margin,
@@ -125,7 +70,7 @@ class ReportWriter {
 
   private drawRow(columns: Column[], cells: string[], font: PDFFont, size: number) {
     const lineHeight = size * 1.3;
-    const wrapped = columns.map((c, i) => this.wrap(font, cells[i] ?? '', size, c.width - 4));
+    const wrapped = columns.map((c, i) => wrapText(font, cells[i] ?? '', size, c.width - 4));
     const height = Math.max(...wrapped.map((w) => w.length)) * lineHeight + 3;
     let x = margin;
     columns.forEach((column, i) => {
@@ -157,7 +102,7 @@ class ReportWriter {
     header();
     for (const cells of rows) {
       const lines = Math.max(
-        ...columns.map((c, i) => this.wrap(this.regular, cells[i] ?? '', size, c.width - 4).length),
+        ...columns.map((c, i) => wrapText(this.regular, cells[i] ?? '', size, c.width - 4).length),
       );
       if (this.ensure(lines * size * 1.3 + 3)) header();
       this.drawRow(columns, cells, this.regular, size);

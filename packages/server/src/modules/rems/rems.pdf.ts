@@ -1,5 +1,6 @@
 import type { RemsDeadline, RemsFormCompleteness, SpravatoMonitoringFormData } from '@kapstone/clinical';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { fitText, printableText, wrapText } from '../../pdf/text.ts';
 
 export interface RemsFormDocumentInput {
   form: SpravatoMonitoringFormData;
@@ -20,30 +21,6 @@ const width = pageSize[0] - 2 * margin;
 const ink = rgb(0, 0, 0);
 const grey = rgb(0.4, 0.4, 0.4);
 const missingInk = rgb(0.75, 0.1, 0.1);
-
-/** The standard fonts carry WinAnsi only: anything else is spelled out or shown as "?". */
-function printable(font: PDFFont, text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const mapped =
-      ({ '≥': '>=', '≤': '<=', '→': '->', '–': '-', '’': "'" } as Record<string, string>)[ch] ?? ch;
-    try {
-      font.encodeText(mapped);
-      out += mapped;
-    } catch {
-      out += '?';
-    }
-  }
-  return out;
-}
-
-function fit(font: PDFFont, text: string, size: number, room: number): string {
-  const whole = printable(font, text);
-  if (font.widthOfTextAtSize(whole, size) <= room) return whole;
-  let cut = whole;
-  while (cut.length > 1 && font.widthOfTextAtSize(`${cut}…`, size) > room) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
 
 /**
  * Draws the form as boxes the way the paper form lays them out (clinical-reference 2.6): one row of labelled
@@ -72,17 +49,7 @@ class FormWriter {
   text(text: string, options: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb> } = {}) {
     const size = options.size ?? 9;
     const font = options.bold ? this.bold : this.regular;
-    const words = printable(font, text).split(' ');
-    let line = '';
-    const lines: string[] = [];
-    for (const word of words) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) > width && line) {
-        lines.push(line);
-        line = word;
-      } else line = candidate;
-    }
-    lines.push(line);
+    const lines = wrapText(font, text, size, width);
     for (const l of lines) {
       this.ensure(size + 4);
       this.page.drawText(l, { x: margin, y: this.y - size, size, font, color: options.color ?? ink });
@@ -93,7 +60,7 @@ class FormWriter {
     this.ensure(40);
     this.y -= 6;
     this.page.drawRectangle({ x: margin, y: this.y - 14, width, height: 14, color: rgb(0.88, 0.9, 0.93) });
-    this.page.drawText(printable(this.bold, title), {
+    this.page.drawText(printableText(this.bold, title), {
       x: margin + 4,
       y: this.y - 10.5,
       size: 9.5,
@@ -118,7 +85,7 @@ class FormWriter {
         borderColor: absent ? missingInk : grey,
         borderWidth: absent ? 1.2 : 0.6,
       });
-      this.page.drawText(fit(this.regular, f.label, 6.5, w - 10), {
+      this.page.drawText(fitText(this.regular, f.label, 6.5, w - 10), {
         x: x + 3,
         y: this.y - 8,
         size: 6.5,
@@ -126,7 +93,7 @@ class FormWriter {
         color: grey,
       });
       const shown = f.value ?? (absent ? 'MISSING' : '');
-      this.page.drawText(fit(this.bold, shown, 9.5, w - 10), {
+      this.page.drawText(fitText(this.bold, shown, 9.5, w - 10), {
         x: x + 3,
         y: this.y - 21,
         size: 9.5,
@@ -145,7 +112,7 @@ class FormWriter {
       this.page.drawRectangle({ x, y: this.y - 10, width: 9, height: 9, borderColor: ink, borderWidth: 0.7 });
       if (ticked) this.page.drawText('X', { x: x + 1.8, y: this.y - 8.6, size: 8, font: this.bold });
     };
-    this.page.drawText(fit(this.regular, label, 9, width - 120), {
+    this.page.drawText(fitText(this.regular, label, 9, width - 120), {
       x: margin,
       y: this.y - 9,
       size: 9,
@@ -329,7 +296,7 @@ export async function renderRemsFormPdf(input: RemsFormDocumentInput): Promise<U
   );
   const total = w.pages.length;
   w.pages.forEach((page, i) => {
-    page.drawText(printable(regular, `Printed ${input.printedAt} - page ${i + 1} of ${total}`), {
+    page.drawText(printableText(regular, `Printed ${input.printedAt} - page ${i + 1} of ${total}`), {
       x: margin,
       y: margin - 20,
       size: 7.5,

@@ -1,36 +1,9 @@
 import { PDFDocument, type PDFFont, rgb, StandardFonts } from 'pdf-lib';
+import { wrapText } from '../../pdf/text.ts';
 import type { DischargeInstructionsView } from './discharge-instructions.service.ts';
 
 const pageSize: [number, number] = [612, 792]; // US Letter, in points
 const margin = 56;
-
-function printable(font: PDFFont, text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const mapped = ({ '≥': '>=', '≤': '<=', '→': '->', '–': '-' } as Record<string, string>)[ch] ?? ch;
-    try {
-      font.encodeText(mapped);
-      out += mapped;
-    } catch {
-      out += '?';
-    }
-  }
-  return out;
-}
-
-function wrap(font: PDFFont, text: string, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/ +/)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) > width && line) {
-      lines.push(line);
-      line = word;
-    } else line = candidate;
-  }
-  lines.push(line);
-  return lines;
-}
 
 /** The patient's discharge instructions, large and plain, one page where it fits, with the sources last. */
 export async function renderDischargeInstructionsPdf(view: DischargeInstructionsView): Promise<Uint8Array> {
@@ -44,7 +17,7 @@ export async function renderDischargeInstructionsPdf(view: DischargeInstructions
   let y = pageSize[1] - margin;
   const width = pageSize[0] - 2 * margin;
   const write = (text: string, font: PDFFont, size: number, indent = 0, color = rgb(0, 0, 0)) => {
-    for (const line of wrap(font, printable(font, text), size, width - indent)) {
+    for (const line of wrapText(font, text, size, width - indent)) {
       if (y - size < margin) {
         page = doc.addPage(pageSize);
         y = pageSize[1] - margin;
