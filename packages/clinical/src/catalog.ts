@@ -7,6 +7,7 @@ import { dischargeInstructionRules } from './monitoring/discharge-instructions.t
 import { monitoringRules } from './monitoring/index.ts';
 import { remsRules } from './monitoring/rems.ts';
 import { sessionLifecycleRules } from './monitoring/session-lifecycle.ts';
+import { cohortRules } from './outcomes/cohort.ts';
 import { outcomeRules } from './outcomes/index.ts';
 import { maintenanceRules } from './outcomes/maintenance.ts';
 import { appointmentRules } from './protocols/appointments.ts';
@@ -18,6 +19,7 @@ export function ruleCatalog(): RuleMetadata[] {
   return [
     ...instrumentRules,
     ...outcomeRules,
+    ...cohortRules,
     ...maintenanceRules,
     ...eligibilityRules,
     ...dosingRules,

@@ -12,6 +12,7 @@ export * from './monitoring/discharge-instructions.ts';
 export * from './monitoring/index.ts';
 export * from './monitoring/rems.ts';
 export * from './outcomes/chart-guides.ts';
+export * from './outcomes/cohort.ts';
 export * from './outcomes/index.ts';
 export * from './outcomes/maintenance.ts';
 export * from './protocols/appointments.ts';
