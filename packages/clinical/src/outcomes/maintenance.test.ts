@@ -165,5 +165,16 @@ describe('instrumentChartGuides', () => {
     expect(guides.remission).toMatchObject({ value: 5 });
     expect(() => instrumentChartGuides('cssrs-screener', null)).toThrow(RangeError);
     expect(() => instrumentChartGuides('phq9', 28)).toThrow(RangeError);
+    expect(() => instrumentChartGuides('bdi' as 'phq9', null)).toThrow(RangeError);
+  });
+
+  it('draws no response line a baseline cannot fall to (0 for a relative criterion, below 0 in points)', () => {
+    expect(instrumentChartGuides('phq9', 0).response).toBeNull();
+    expect(instrumentChartGuides('pcl5', 3).response).toBeNull();
+    expect(instrumentChartGuides('pcl5', 5).response).toMatchObject({ value: 0 });
+  });
+
+  it('draws an at-most remission line where the criterion is ≤ (MADRS ≤10)', () => {
+    expect(instrumentChartGuides('madrs', 30).remission).toMatchObject({ value: 10, meets: 'at-or-below' });
   });
 });

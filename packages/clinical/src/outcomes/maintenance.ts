@@ -114,7 +114,7 @@ export function maintenanceSignal<P extends MaintenancePoint>(
     options,
   );
   const latest = points.at(-1);
-  if (!latest || !latest.inFollowUp || !course.everResponded) return null;
+  if (!latest?.inFollowUp || !course.everResponded) return null;
   const thresholds = options.thresholds ?? defaultOutcomeThresholds;
   const mcid = thresholds[id]?.worsening?.pointsAtLeast ?? null;
   let bestIndex = 0;
@@ -136,7 +136,7 @@ export function maintenanceSignal<P extends MaintenancePoint>(
   const fractionTowardBaseline = gap > 0 ? Math.round((riseFromBest / gap) * 100) / 100 : 0;
   const reasons = [
     ...course.reasons,
-    `${name} went from ${baseline} at baseline to a best of ${best.total}, and is ${latest.total} now (${riseFromBest >= 0 ? '+' : ''}${riseFromBest} from the best, ${Math.round(fractionTowardBaseline * 100)}% of the way back to baseline).`,
+    `${name} went from ${baseline} at baseline to a best of ${best.total}, and is ${latest.total} now (+${riseFromBest} from the best, ${Math.round(fractionTowardBaseline * 100)}% of the way back to baseline).`,
   ];
   if (early) reasons.push(`The rise of ${riseFromBest} points is at least the ${name} MCID of ${mcid}.`);
   return {
