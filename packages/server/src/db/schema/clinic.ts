@@ -44,6 +44,34 @@ export interface ClinicSettings {
    * fasting rule for food is scheduling's `fastingHours` (the same number the patient's reminders show).
    */
   sessions?: ClinicSessionSettings;
+  /**
+   * Integration sessions (issue 6). `windowDays`: the days after a dose, [first, last] inclusive (0 ≤ first ≤
+   * last ≤ 30), within which its integration session is expected (@kapstone/clinical `integration.window`).
+   * Absent: each protocol's own window (1–3 days for the KAP and IV protocols, none for SPRAVATO).
+   */
+  integration?: { windowDays?: [number, number] };
+  /**
+   * The session experience rating (journal, issue 6; @kapstone/clinical rule
+   * `monitoring.experience-difficult-flag`): a Kapstone design with no published cut-off, so no default. When
+   * `difficultyFlagAtLeast` (0–10) is set, a rating whose emotional difficulty reaches it is flagged as a
+   * difficult experience on the chart; absent, nothing is flagged.
+   */
+  experienceRating?: { difficultyFlagAtLeast?: number };
+  /**
+   * Risk alerts (issue 6): when an unacknowledged alert escalates, and to whom. The reference gives no
+   * escalation time, so there is no default: a severity without a number never escalates, and the alerts
+   * page says escalation is not configured.
+   */
+  alerts?: ClinicAlertSettings;
+}
+
+export interface ClinicAlertSettings {
+  /** Minutes after an alert is raised, unacknowledged, before it escalates to the on-call role. No default. */
+  escalateAfterMinutes?: Partial<Record<'critical' | 'high' | 'moderate' | 'low', number>>;
+  /** The staff role on call for escalated alerts (a clinical role: prescriber, nurse or therapist). */
+  onCallRole?: 'prescriber' | 'nurse' | 'therapist';
+  /** The named on-call staff holding that role; absent or empty: everyone active with the role. */
+  onCallUserIds?: string[];
 }
 
 /** Keys: a route of racemic ketamine, or 'esketamine' (SPRAVATO has its own published schedule). */
