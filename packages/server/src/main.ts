@@ -5,6 +5,8 @@ import { isEmpty, openDatabase } from './db/client.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { demoLogins, demoPassword } from './db/seed/demo-logins.ts';
 import { demoHistoryClock, seedDemoPathway } from './db/seed/pathway.ts';
+import { jobHandlers, recurringTasks } from './jobs/registry.ts';
+import { JobRunner } from './jobs/runner.ts';
 import { MailDispatcher } from './modules/mail/mail.dispatcher.ts';
 import { createMailTransport } from './modules/mail/mail.transport.ts';
 
@@ -61,6 +63,23 @@ async function main(): Promise<void> {
     keepBodies: config.demo,
   });
   mailDispatcher.start();
+  // Queued jobs and recurring tasks (reminders, missed measures, escalations) run here too; several app
+  // servers share the work through the background_job table's lease claim (jobs/runner.ts).
+  const jobRunner = new JobRunner(
+    {
+      database: database.db,
+      clock: systemClock,
+      config,
+      log: {
+        info: (msg) => app.log.info(msg),
+        warn: (msg) => app.log.warn(msg),
+        error: (msg) => app.log.error(msg),
+      },
+    },
+    jobHandlers,
+    recurringTasks,
+  );
+  jobRunner.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -87,6 +106,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.close(); // stops accepting, lets in-flight requests finish
+      await jobRunner.stop(); // lets a job in progress record its outcome
       await mailDispatcher.stop(); // lets a delivery in progress record its outcome
       await mailTransport.close();
       await database.close();
