@@ -63,6 +63,13 @@ export interface ClinicSettings {
    * page says escalation is not configured.
    */
   alerts?: ClinicAlertSettings;
+  /**
+   * Course outcomes (issue 6; @kapstone/clinical setting `outcomes.noResponseAfterSessions`): the number of
+   * dosing sessions after which a course that never met the response criterion counts as non-response. The
+   * reference gives no such number, so there is no default: until the clinic sets one, the course reads
+   * "no response yet" however many sessions were given.
+   */
+  outcomes?: { noResponseAfterSessions?: number };
 }
 
 export interface ClinicAlertSettings {
