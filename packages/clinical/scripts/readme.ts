@@ -100,6 +100,7 @@ export function renderReadme(): string {
     'protocols',
     'monitoring',
     'ledger',
+    'research',
   ] as const;
   const lines: string[] = [
     '# @kapstone/clinical',

@@ -12,6 +12,7 @@ import { outcomeRules } from './outcomes/index.ts';
 import { maintenanceRules } from './outcomes/maintenance.ts';
 import { appointmentRules } from './protocols/appointments.ts';
 import { protocolRules } from './protocols/index.ts';
+import { deidentificationRules } from './research/deidentify.ts';
 import type { RuleMetadata } from './types.ts';
 
 /** Every rule, threshold and code of the package with its source: the README and docs are generated from this. */
@@ -31,5 +32,6 @@ export function ruleCatalog(): RuleMetadata[] {
     ...dischargeInstructionRules,
     ...ledgerRules,
     ...integrationRules,
+    ...deidentificationRules,
   ];
 }

@@ -17,4 +17,5 @@ export * from './outcomes/index.ts';
 export * from './outcomes/maintenance.ts';
 export * from './protocols/appointments.ts';
 export * from './protocols/index.ts';
+export * from './research/deidentify.ts';
 export type * from './types.ts';

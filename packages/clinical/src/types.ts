@@ -225,7 +225,15 @@ export interface VitalsClassification {
 export interface RuleMetadata {
   /** Stable id, e.g. 'phq9.band', 'eligibility.uncontrolled-hypertension', 'monitoring.spravato-outlier-bp'. */
   id: string;
-  area: 'instruments' | 'outcomes' | 'eligibility' | 'dosing' | 'protocols' | 'monitoring' | 'ledger';
+  area:
+    | 'instruments'
+    | 'outcomes'
+    | 'eligibility'
+    | 'dosing'
+    | 'protocols'
+    | 'monitoring'
+    | 'ledger'
+    | 'research';
   /** What the rule decides, in a clinician's words. */
   title: string;
   citation: Citation;
