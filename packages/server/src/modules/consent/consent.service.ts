@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '@kapstone/clinical';
 import type { ServiceContext } from '../../context.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   type ConsentTemplateKind,
   consentCountersignature,
@@ -38,11 +39,6 @@ export type { ConsentStatus } from './consent.status.ts';
 /** Forms the clinic may not make a condition of treatment (research use, recording, touch). */
 const optionalKinds: readonly ConsentTemplateKind[] = ['touch', 'recording', 'research'];
 const routeKinds: readonly ConsentTemplateKind[] = ['iv', 'im', 'sublingual-home', 'esketamine'];
-
-function uniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return (e.code ?? e.cause?.code) === '23505';
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Templates (admin)
@@ -164,7 +160,7 @@ export async function createTemplate(ctx: ServiceContext, input: TemplateInput) 
       });
     });
   } catch (error) {
-    if (uniqueViolation(error))
+    if (isUniqueViolation(error))
       throw new Conflict('The clinic already has a form of this kind; publish a new version of it instead.', [
         { path: 'kind', message: 'A form of this kind exists.' },
       ]);
@@ -474,7 +470,7 @@ export async function signConsent(ctx: ServiceContext, versionId: string, input:
     });
   } catch (error) {
     // The id exists in another clinic: astronomically unlikely for a random UUID, but never a 500.
-    if (uniqueViolation(error))
+    if (isUniqueViolation(error))
       throw new Conflict('This signature id is already in use.', [
         { path: 'id', message: 'Generate a new id for a new signature.' },
       ]);
@@ -516,7 +512,7 @@ export async function countersign(ctx: ServiceContext, patientId: string, signat
       });
     });
   } catch (error) {
-    if (uniqueViolation(error)) throw new Conflict('Someone countersigned this consent a moment ago.');
+    if (isUniqueViolation(error)) throw new Conflict('Someone countersigned this consent a moment ago.');
     throw error;
   }
   ctx.audit.record({
@@ -563,7 +559,7 @@ export async function withdrawConsent(
       });
     });
   } catch (error) {
-    if (!uniqueViolation(error)) throw error;
+    if (!isUniqueViolation(error)) throw error;
     // A concurrent withdrawal won: the consent is withdrawn either way, and that one is the record.
     const winner = await repo.findSignatureOfPatient(ctx.tx, ctx.clinicId, patientId, signatureId);
     return { created: false, signature: presentSignature(winner!, timeZone, forStaff) };

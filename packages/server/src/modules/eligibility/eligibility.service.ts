@@ -11,6 +11,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ServiceContext } from '../../context.ts';
 import type { Db } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { eligibilityDecision } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { requireClinicalAccess } from '../screening/vitals.service.ts';
@@ -70,18 +71,6 @@ function signatureMeaning(name: string, route: Route, product: Product, amends: 
     ? `this amendment of the eligibility decision signed ${amends.signedAt.toISOString()}`
     : 'this eligibility decision';
   return `I, ${name}, sign ${what} for ${productNames[product]} by the ${routeNames[route]} route. I reviewed the assessment shown to me and each of its findings, and the decision is my own clinical judgement.`;
-}
-
-function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as {
-    code?: string;
-    constraint?: string;
-    cause?: { code?: string; constraint?: string; message?: string };
-  };
-  if ((e.code ?? e.cause?.code) !== '23505') return false;
-  if (!constraint) return true;
-  const name = e.constraint ?? e.cause?.constraint ?? '';
-  return name === constraint || (e.cause?.message ?? '').includes(constraint);
 }
 
 interface Signing {

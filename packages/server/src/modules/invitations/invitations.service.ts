@@ -4,6 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Clock } from '../../clock.ts';
 import type { Actor, AuditEntry, RequestMeta, ServiceContext } from '../../context.ts';
 import type { Database, Db } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   type ClinicSettings,
   clinic,
@@ -529,11 +530,6 @@ export interface AcceptedInvitation {
   patientId: string;
 }
 
-function uniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return (e.code ?? e.cause?.code) === '23505';
-}
-
 /**
  * Accepts an invitation: creates the patient's portal account (kind 'patient', linked to the record, the
  * password hashed as at sign-in) and signs the patient in. The invitation is consumed by one statement that
@@ -644,7 +640,7 @@ export async function acceptInvitation(
       if (status === 'pending') throw new Conflict('This patient already has a portal account.');
       throw goneFor(status);
     }
-    if (uniqueViolation(error)) {
+    if (isUniqueViolation(error)) {
       throw new Conflict('This email address already belongs to an account. Ask the clinic for help.');
     }
     throw error;

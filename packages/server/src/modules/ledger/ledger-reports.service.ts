@@ -12,6 +12,7 @@ import {
 } from '@kapstone/clinical';
 import { and, asc, desc, eq, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   clinic,
   ledgerCount,
@@ -254,17 +255,6 @@ async function findCount(ctx: ServiceContext, countId: string): Promise<CountRow
 
 const isInventory = (kind: LedgerCountKind) => kind !== 'count';
 
-/** The constraint (or message) of a unique violation, or null for any other error. */
-function uniqueViolation(error: unknown): string | null {
-  const e = error as {
-    code?: string;
-    constraint?: string;
-    cause?: { code?: string; constraint?: string; message?: string };
-  };
-  if ((e.code ?? e.cause?.code) !== '23505') return null;
-  return `${e.constraint ?? ''} ${e.cause?.constraint ?? ''} ${e.cause?.message ?? ''}`;
-}
-
 /**
  * Records a physical count or an inventory of a location. Each line's book balance is the lot's balance from
  * the entries that happened up to the count, read with the lots locked against new entries (share lock:
@@ -380,12 +370,11 @@ export async function recordCount(
       if (rows.length > 0) await sp.insert(ledgerCountLine).values(rows);
     });
   } catch (error) {
-    const violation = uniqueViolation(error);
-    if (violation !== null) {
+    if (isUniqueViolation(error)) {
       // A concurrent retry won the race, another clinic holds the id, or a concurrent initial inventory.
       const raced = await findCount(ctx, input.id);
       if (raced) return { created: false, count: await replayCount(ctx, raced, requestFingerprint) };
-      if (violation.includes('ledger_count_one_initial_key'))
+      if (isUniqueViolation(error, 'ledger_count_one_initial_key'))
         throw new Conflict('This location already has its initial inventory: take a biennial inventory.', [
           { path: 'kind', message: 'Choose the biennial inventory.' },
         ]);

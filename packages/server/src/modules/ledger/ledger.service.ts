@@ -11,6 +11,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Clock } from '../../clock.ts';
 import type { Actor, RequestMeta, Role, ServiceContext, StaffActor } from '../../context.ts';
 import type { Database } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   clinic,
   type LedgerForm,
@@ -71,11 +72,6 @@ function canonical(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return (e.code ?? e.cause?.code) === '23505';
 }
 
 async function clinicTimeZone(ctx: ServiceContext): Promise<string> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ServiceContext } from '../../context.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import {
   careTeamMember,
   patient,
@@ -43,11 +44,6 @@ const demographicFields = [
   'address',
   'emergencyContact',
 ] as const satisfies readonly (keyof PatientDemographics)[];
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
 
 export async function searchPatients(ctx: ServiceContext, input: PatientSearchInput) {
   const after = input.cursor ? decodeCursor(input.cursor, ['familyName', 'givenName', 'id']) : undefined;

@@ -2,6 +2,7 @@ import { classifyVitals, type Vitals } from '@kapstone/clinical';
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ServiceContext } from '../../context.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { userAccount, vitalSigns } from '../../db/schema/index.ts';
 import type { VitalSignsContext } from '../../db/schema/screening.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
@@ -17,19 +18,6 @@ export async function requireClinicalAccess(ctx: ServiceContext, patientId: stri
   const access = await assertChartAccess(ctx, patientId);
   if (access.level !== 'clinical') throw new NotFound('Patient');
   return access;
-}
-
-function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as {
-    code?: string;
-    constraint?: string;
-    cause?: { code?: string; constraint?: string; message?: string };
-  };
-  const code = e.code ?? e.cause?.code;
-  if (code !== '23505') return false;
-  if (!constraint) return true;
-  const name = e.constraint ?? e.cause?.constraint ?? '';
-  return name === constraint || (e.cause?.message ?? '').includes(constraint);
 }
 
 /** The values a retry must repeat exactly to be the same reading. */

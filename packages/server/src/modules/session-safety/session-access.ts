@@ -4,6 +4,8 @@ import { dosingSession } from '../../db/schema/index.ts';
 import { NotFound } from '../../errors.ts';
 import { assertChartAccess, type GrantedChartAccess } from '../../security/care-scope.ts';
 
+export { isUniqueViolation } from '../../db/errors.ts';
+
 export type DosingSessionRow = typeof dosingSession.$inferSelect;
 
 /**
@@ -30,18 +32,4 @@ export async function findSessionWithAccess(
   }
   if (level === 'clinical' && access.level !== 'clinical') throw new NotFound('Session');
   return { session, access };
-}
-
-/** PostgreSQL's unique violation, optionally of one constraint (Drizzle wraps the driver's error). */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as {
-    code?: string;
-    constraint?: string;
-    cause?: { code?: string; constraint?: string; message?: string };
-  };
-  const code = e.code ?? e.cause?.code;
-  if (code !== '23505') return false;
-  if (!constraint) return true;
-  const name = e.constraint ?? e.cause?.constraint ?? '';
-  return name === constraint || (e.cause?.message ?? '').includes(constraint);
 }
