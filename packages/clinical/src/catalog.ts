@@ -3,6 +3,7 @@ import { eligibilityRules } from './eligibility/index.ts';
 import { instrumentRules } from './instruments/index.ts';
 import { integrationRules } from './integration/index.ts';
 import { ledgerRules } from './ledger/index.ts';
+import { measurementRules } from './measurement/index.ts';
 import { dischargeInstructionRules } from './monitoring/discharge-instructions.ts';
 import { monitoringRules } from './monitoring/index.ts';
 import { remsRules } from './monitoring/rems.ts';
@@ -25,6 +26,7 @@ export function ruleCatalog(): RuleMetadata[] {
     ...eligibilityRules,
     ...dosingRules,
     ...protocolRules,
+    ...measurementRules,
     ...appointmentRules,
     ...monitoringRules,
     ...sessionLifecycleRules,

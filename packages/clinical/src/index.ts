@@ -7,6 +7,7 @@ export { icd10InRange, normaliseIcd10 } from './icd10.ts';
 export * from './instruments/index.ts';
 export * from './integration/index.ts';
 export * from './ledger/index.ts';
+export * from './measurement/index.ts';
 export { classifyMedication, type MedicationClass } from './medications.ts';
 export * from './monitoring/discharge-instructions.ts';
 export * from './monitoring/index.ts';
