@@ -28,6 +28,7 @@ import { measuresRoutes } from './modules/measures/measures.routes.ts';
 import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
 import { patientRoutes } from './modules/patients/patients.routes.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
+import { portalRoutes } from './modules/portal/portal.routes.ts';
 import { preparationRoutes } from './modules/preparation/preparation.routes.ts';
 import { remsRoutes } from './modules/rems/rems.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
@@ -217,6 +218,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   adverseEventRoutes(app, deps);
   remsRoutes(app, deps);
   dischargeInstructionRoutes(app, deps);
+  portalRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

@@ -337,6 +337,17 @@ const badRequests: [string, () => InjectOptions, number][] = [
     () => ({ method: 'GET', url: '/api/v1/sessions/5c402ab5-3404-4296-b307-7e4fc538f036' }),
     404,
   ],
+  [
+    'portal: a patient id slipped into the home page query',
+    () => ({ method: 'GET', url: `/api/v1/me/home?patientId=${patientId}` }),
+    400,
+  ],
+  ['portal: paging the session history', () => ({ method: 'GET', url: '/api/v1/me/sessions?limit=5' }), 400],
+  [
+    'portal: a query on the crisis lines',
+    () => ({ method: 'GET', url: '/api/v1/me/crisis-resources?clinic=other' }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];

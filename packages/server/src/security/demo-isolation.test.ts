@@ -389,4 +389,26 @@ describe('acceptance: a Harbor prescriber and a Summit patient', () => {
       expect(expected, `${route.method} ${route.url}: ${response.body}`).toContain(response.statusCode);
     }
   });
+
+  it('shows a Harbor patient in the portal their own home and sessions, nothing of Summit’s patient', async () => {
+    const [harbor] = await database.db.select().from(clinic).where(eq(clinic.slug, 'harbor'));
+    const [harborPatient] = await database.db
+      .select()
+      .from(patient)
+      .where(eq(patient.clinicId, harbor!.id))
+      .orderBy(asc(patient.id))
+      .limit(1);
+    const self = as(
+      app,
+      await signIn(app, (await createPatientUser(database.db, harbor!.id, harborPatient!.id)).email),
+    );
+    const secrets = [summitPatient.id, summitPatient.givenName, summitPatient.familyName, summitPatient.mrn];
+    for (const url of ['/api/v1/me/home', '/api/v1/me/sessions', '/api/v1/me/crisis-resources']) {
+      const response = await self({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(200);
+      for (const secret of secrets) expect(response.body, url).not.toContain(secret);
+    }
+    const home = (await self({ method: 'GET', url: '/api/v1/me/home' })).json();
+    expect(home.greetingName).toBe(harborPatient!.preferredName ?? harborPatient!.givenName);
+  });
 });

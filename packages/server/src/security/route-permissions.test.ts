@@ -691,6 +691,10 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/me/discharge-instructions': {},
   'GET /api/v1/me/sessions/:sessionId/discharge-instructions': {},
   'GET /api/v1/me/sessions/:sessionId/discharge-instructions.pdf': {},
+  // Portal home, session history and crisis lines (modules/portal).
+  'GET /api/v1/me/home': {},
+  'GET /api/v1/me/sessions': {},
+  'GET /api/v1/me/crisis-resources': {},
   // Ledger: lot, witness and reversed entry are filled in beforeAll.
   'GET /api/v1/ledger/locations': {},
   'POST /api/v1/ledger/locations': {

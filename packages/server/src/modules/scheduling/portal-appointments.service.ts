@@ -15,7 +15,7 @@ function patientOf(ctx: ServiceContext): string {
   return ctx.actor.patientId;
 }
 
-const kindLabels = {
+export const kindLabels = {
   screening: 'Screening visit',
   preparation: 'Preparation session',
   dosing: 'Ketamine session',
@@ -27,7 +27,7 @@ const kindLabels = {
  * What the patient reads before a session, in plain words; the rules (fasting by product, ride home, no
  * driving until the next day) and their sources are @kapstone/clinical's preparationReminders.
  */
-function remindersFor(product: Product | null, fastingHours: number | null) {
+export function remindersFor(product: Product | null, fastingHours: number | null) {
   const rules = preparationReminders(product, { fastingHours });
   const fasting =
     rules.fasting.kind === 'label'
