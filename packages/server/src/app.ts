@@ -37,6 +37,7 @@ import { adverseEventRoutes } from './modules/session-safety/adverse-events.rout
 import { dischargeInstructionRoutes } from './modules/session-safety/discharge-instructions.routes.ts';
 import { psychotherapyNoteRoutes } from './modules/session-safety/psychotherapy-notes.routes.ts';
 import { sessionRoutes } from './modules/sessions/sessions.routes.ts';
+import { trendsRoutes } from './modules/trends/trends.routes.ts';
 import securityPlugin from './security/plugin.ts';
 
 export interface BuildAppOptions {
@@ -218,6 +219,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   adverseEventRoutes(app, deps);
   remsRoutes(app, deps);
   dischargeInstructionRoutes(app, deps);
+  trendsRoutes(app, deps);
   portalRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);

@@ -348,6 +348,19 @@ const badRequests: [string, () => InjectOptions, number][] = [
     () => ({ method: 'GET', url: '/api/v1/me/crisis-resources?clinic=other' }),
     400,
   ],
+  [
+    'trends: a measurement summary of a patient id that is not a UUID',
+    () => ({ method: 'GET', url: '/api/v1/patients/rowan/measurement-summary' }),
+    400,
+  ],
+  [
+    'trends: the measurement summary of a patient that does not exist',
+    () => ({
+      method: 'GET',
+      url: '/api/v1/patients/5c402ab5-3404-4296-b307-7e4fc538f036/measurement-summary',
+    }),
+    404,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];

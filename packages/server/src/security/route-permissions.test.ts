@@ -567,6 +567,7 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'POST /api/v1/patients/:patientId/treatment-plans/:draftId/discard': { payload: {} },
   'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
   'GET /api/v1/patients/:patientId/measures': {},
+  'GET /api/v1/patients/:patientId/measurement-summary': {},
   'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {
     payload: {
       id: '6a1d7c3e-2f4b-4e8a-9c5d-0b7e3f1a2c4d',
@@ -575,6 +576,7 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
     },
   },
   'GET /api/v1/me/measures': {},
+  'GET /api/v1/me/progress': {},
   'GET /api/v1/me/measures/:assignmentId': {},
   'POST /api/v1/me/measures/:assignmentId/responses': {
     payload: { id: '5b2e8d4f-3a6c-4f9b-8d1e-7c0a2b4d6e8f', answers: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1] },
