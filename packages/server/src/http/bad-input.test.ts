@@ -361,6 +361,30 @@ const badRequests: [string, () => InjectOptions, number][] = [
     }),
     404,
   ],
+  [
+    'alerts: an inbox scope that does not exist',
+    () => ({ method: 'GET', url: '/api/v1/alerts?scope=everyone' }),
+    400,
+  ],
+  ['alerts: an alert id that is not a UUID', () => ({ method: 'GET', url: '/api/v1/alerts/alert-1' }), 400],
+  [
+    'alerts: a reassignment without a reason',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/alerts/5c402ab5-3404-4296-b307-7e4fc538f036/reassign',
+      payload: { toUserId: 'someone' },
+    }),
+    400,
+  ],
+  [
+    'alerts: escalation minutes that are text, and a role that cannot be on call',
+    () => ({
+      method: 'PUT',
+      url: '/api/v1/care-settings/alerts',
+      payload: { escalateAfterMinutes: { critical: 'soon' }, onCallRole: 'frontdesk' },
+    }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];

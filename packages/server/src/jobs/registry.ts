@@ -1,3 +1,4 @@
+import { escalateOverdueAlertsTask } from '../modules/alerts/alerts.escalation.ts';
 import type { JobHandler, RecurringTask } from './types.ts';
 
 /**
@@ -7,4 +8,4 @@ import type { JobHandler, RecurringTask } from './types.ts';
 // biome-ignore lint/suspicious/noExplicitAny: each handler narrows its own payload
 export const jobHandlers: JobHandler<any>[] = [];
 
-export const recurringTasks: RecurringTask[] = [];
+export const recurringTasks: RecurringTask[] = [escalateOverdueAlertsTask];

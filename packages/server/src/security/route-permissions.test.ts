@@ -585,6 +585,16 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'POST /api/v1/alerts/:alertId/acknowledge': {
     payload: { action: 'Called the patient: no intent, safety plan reviewed' },
   },
+  'GET /api/v1/alerts/:alertId': {},
+  // Walked after the acknowledgement above: reassigning an acknowledged alert is a 409 for every clinician.
+  'POST /api/v1/alerts/:alertId/reassign': {
+    payload: { toUserId: '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9', reason: 'Walking every route' },
+  },
+  'GET /api/v1/care-settings/alerts': {},
+  'GET /api/v1/care-settings/alerts/admin': {},
+  'PUT /api/v1/care-settings/alerts': {
+    payload: { escalateAfterMinutes: { critical: 30 }, onCallRole: 'prescriber' },
+  },
   'GET /api/v1/consent-templates': {},
   'POST /api/v1/consent-templates': {
     payload: { kind: 'research', title: 'Walk research consent', required: false, body: walkConsentBody },

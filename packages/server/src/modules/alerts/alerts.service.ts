@@ -381,7 +381,13 @@ export async function getAlert(ctx: ServiceContext, alertId: string) {
     .select()
     .from(alertEvent)
     .where(and(eq(alertEvent.clinicId, ctx.clinicId), eq(alertEvent.alertId, alertId)))
-    .orderBy(asc(alertEvent.occurredAt), asc(alertEvent.id));
+    // Events of one instant (raised and routed together; a reassignment then an acknowledgement within the
+    // clock's resolution) keep the order in which they can happen.
+    .orderBy(
+      asc(alertEvent.occurredAt),
+      sql`CASE ${alertEvent.kind} WHEN 'raised' THEN 0 WHEN 'routed' THEN 1 WHEN 'reassigned' THEN 2 WHEN 'escalated' THEN 3 ELSE 4 END`,
+      asc(alertEvent.id),
+    );
   const peopleIds = [
     ...new Set(
       events.flatMap((e) => [e.actorId, e.ownerId, e.previousOwnerId].filter((x): x is string => !!x)),
