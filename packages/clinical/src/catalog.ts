@@ -1,5 +1,6 @@
 import { dosingRules } from './dosing/index.ts';
 import { eligibilityRules } from './eligibility/index.ts';
+import { experienceRules } from './experience/index.ts';
 import { instrumentRules } from './instruments/index.ts';
 import { integrationRules } from './integration/index.ts';
 import { ledgerRules } from './ledger/index.ts';
@@ -33,6 +34,7 @@ export function ruleCatalog(): RuleMetadata[] {
     ...remsRules,
     ...dischargeInstructionRules,
     ...ledgerRules,
+    ...experienceRules,
     ...integrationRules,
     ...deidentificationRules,
   ];

@@ -3,6 +3,7 @@
 export * from './catalog.ts';
 export * from './dosing/index.ts';
 export * from './eligibility/index.ts';
+export * from './experience/index.ts';
 export { icd10InRange, normaliseIcd10 } from './icd10.ts';
 export * from './instruments/index.ts';
 export * from './integration/index.ts';

@@ -312,6 +312,15 @@ beforeAll(async () => {
       payload: { id: crypto.randomUUID(), ...walkAdverseEvent },
     })
   ).json().seriesId;
+  // Journal: a shared entry of the walked patient, then made private (the samples replay both: 200).
+  const walker = as(app, patientAccount);
+  await walker({ method: 'POST', url: '/api/v1/me/journal', ...samples['POST /api/v1/me/journal'] });
+  ids.journalEntryId = walkJournalEntryId;
+  await walker({
+    method: 'POST',
+    url: `/api/v1/me/journal/${walkJournalEntryId}/versions`,
+    ...samples['POST /api/v1/me/journal/:journalEntryId/versions'],
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -372,6 +381,8 @@ const walkReceipt = {
   invoiceNumber: 'INV-WALK-1',
   receivedAt: '2026-05-01T09:00:00Z',
 };
+
+const walkJournalEntryId = '5a1f3c2e-7b4d-4e8a-9c6f-2d3e4f5a6b7c';
 
 /** A valid request for each route (its body and query), keyed by "METHOD /url-pattern". */
 const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
@@ -703,6 +714,15 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/me/discharge-instructions': {},
   'GET /api/v1/me/sessions/:sessionId/discharge-instructions': {},
   'GET /api/v1/me/sessions/:sessionId/discharge-instructions.pdf': {},
+  'GET /api/v1/me/journal': {},
+  'POST /api/v1/me/journal': {
+    payload: { id: walkJournalEntryId, text: 'Walking every route, shared', shared: true },
+  },
+  'POST /api/v1/me/journal/:journalEntryId/versions': {
+    payload: { id: '6b2a4d3f-8c5e-4f9b-8d7a-3e4f5a6b7c8d', amendsId: walkJournalEntryId, shared: false },
+  },
+  'GET /api/v1/me/journal/prompts': {},
+  'GET /api/v1/patients/:patientId/journal': {},
   // Portal home, session history and crisis lines (modules/portal).
   'GET /api/v1/me/home': {},
   'GET /api/v1/me/sessions': {},

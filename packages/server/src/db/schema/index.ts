@@ -9,6 +9,7 @@ export * from './identity.ts';
 export * from './intake.ts';
 export * from './invitations.ts';
 export * from './jobs.ts';
+export * from './journal.ts';
 export * from './ledger.ts';
 export * from './ledger-reports.ts';
 export * from './measures.ts';
