@@ -463,8 +463,9 @@ describe('care pathway journey', () => {
   step('the patient sees the booked sessions in the portal, with what to prepare', async () => {
     const page = phone.page;
     await page.goto(`${kapstone.baseUrl}/portal`);
-    const card = page.getByRole('region', { name: 'Appointments' });
-    await visible(card.getByText(/^Next: /));
+    const card = page.getByRole('region', { name: 'Your next session' });
+    await visible(card.getByText('What to bring'));
+    await visible(page.getByRole('region', { name: 'Before your ketamine session' }));
     await card.getByRole('link', { name: 'Your appointments' }).click();
     await visible(page.getByText('Before your session').first());
     await screenshot(page, 'care-pathway-15-portal-appointments');

@@ -15,8 +15,10 @@ import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
 import { PatientListPage } from '../features/patients/patient-list-page.tsx';
 import { RegisterPatientPage } from '../features/patients/register-patient-page.tsx';
 import { TreatmentPlanPage } from '../features/plans/treatment-plan-page.tsx';
+import { MyDetailsPage } from '../features/portal/my-details-page.tsx';
 import { PortalDischargeInstructionsPage } from '../features/portal/portal-discharge-instructions.tsx';
 import { PortalHome } from '../features/portal/portal-home.tsx';
+import { PortalSessionsPage } from '../features/portal/portal-sessions-page.tsx';
 import { PortalShell } from '../features/portal/portal-shell.tsx';
 import { PreparationPage } from '../features/preparation/preparation-page.tsx';
 import { RemsPage } from '../features/rems/rems-page.tsx';
@@ -237,6 +239,8 @@ export function AppRoutes() {
         <Route element={<RequireSession kind="patient" />}>
           <Route element={<PortalShell />}>
             <Route path="/portal" element={<PortalHome />} />
+            <Route path="/portal/details" element={<MyDetailsPage />} />
+            <Route path="/portal/sessions" element={<PortalSessionsPage />} />
             <Route path="/portal/intake" element={<PortalIntakePage />} />
             <Route path="/portal/appointments" element={<PortalAppointmentsPage />} />
             <Route path="/portal/consents" element={<PortalConsentsPage />} />

@@ -164,7 +164,8 @@ function QuestionnaireForm({
                   <Text size="sm">{label}</Text>
                   <Button
                     variant="subtle"
-                    size="compact-sm"
+                    size="sm"
+                    mih={44}
                     onClick={() => {
                       setChanging(true);
                       setStep(item.id);
@@ -270,6 +271,7 @@ function QuestionnaireForm({
         {item.optional && (
           <Button
             variant={given === null ? 'light' : 'subtle'}
+            size="lg"
             aria-pressed={given === null}
             onClick={() => answer(item.id, null)}
           >

@@ -1,5 +1,11 @@
-import { Alert, Anchor, Group, Text } from '@mantine/core';
-import { IconLifebuoy } from '@tabler/icons-react';
+import { Alert, Anchor, Button, Drawer, Group, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconLifebuoy, IconMessage, IconPhone } from '@tabler/icons-react';
+
+/** A phone number as a tel: link (digits and a leading +). */
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
 
 /**
  * Always on screen in the portal. 988 is the US Suicide & Crisis Lifeline for calls and texts (SAMHSA,
@@ -43,7 +49,7 @@ export function CrisisResources({
         {clinicPhone && (
           <Text size="sm">
             Your clinic:{' '}
-            <Anchor href={`tel:${clinicPhone.replace(/[^\d+]/g, '')}`} fw={700} {...link}>
+            <Anchor href={telHref(clinicPhone)} fw={700} {...link}>
               {clinicPhone}
             </Anchor>
           </Text>
@@ -57,5 +63,81 @@ export function CrisisResources({
         </Text>
       </Group>
     </Alert>
+  );
+}
+
+/**
+ * The portal header's crisis button, on every page: one tap opens the lines (988 to call or text, the
+ * clinic's crisis phone when it has one, 911), each a large button that dials.
+ */
+export function CrisisHelpButton({
+  clinicName,
+  clinicPhone,
+}: {
+  clinicName: string;
+  clinicPhone: string | null;
+}) {
+  const [opened, { open, close }] = useDisclosure(false);
+  const line = { size: 'lg', fullWidth: true, mih: 56, component: 'a' } as const;
+  return (
+    <>
+      <Button
+        color="red"
+        mih={44}
+        px="sm"
+        leftSection={<IconLifebuoy size={20} aria-hidden />}
+        onClick={open}
+        aria-haspopup="dialog"
+        aria-label="Crisis help: call or text 988, your clinic, or 911"
+        data-testid="crisis-button"
+      >
+        Crisis help
+      </Button>
+      <Drawer
+        opened={opened}
+        onClose={close}
+        position="bottom"
+        size="auto"
+        title="Crisis help, 24 hours a day"
+        closeButtonProps={{ 'aria-label': 'Close crisis help', size: 'lg' }}
+      >
+        <Stack gap="sm" pb="md">
+          <Text size="sm">
+            If you are thinking about suicide or feel unsafe, reach someone now. You do not have to wait for
+            your next session.
+          </Text>
+          <Button {...line} color="red" href="tel:988" leftSection={<IconPhone size={20} aria-hidden />}>
+            Call 988 (Suicide &amp; Crisis Lifeline)
+          </Button>
+          <Button
+            {...line}
+            variant="light"
+            color="red"
+            href="sms:988"
+            leftSection={<IconMessage size={20} aria-hidden />}
+          >
+            Text 988
+          </Button>
+          {clinicPhone && (
+            <Button
+              {...line}
+              variant="default"
+              href={telHref(clinicPhone)}
+              leftSection={<IconPhone size={20} aria-hidden />}
+              styles={{ label: { whiteSpace: 'normal' } }}
+              h="auto"
+            >
+              Call {clinicName}: {clinicPhone}
+            </Button>
+          )}
+          <Button {...line} variant="outline" color="red" href="tel:911">
+            Emergency: call 911
+          </Button>
+          <Text size="sm" c="dimmed">
+            In danger right now, call 911 or go to the nearest emergency room.
+          </Text>
+        </Stack>
+      </Drawer>
+    </>
   );
 }

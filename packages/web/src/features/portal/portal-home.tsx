@@ -1,83 +1,54 @@
-import { Alert, Card, DataList, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { ConsentFormsCard } from '../consent/consent-forms-card.tsx';
 import { IntakeCard } from '../intake/intake-card.tsx';
 import { DueMeasuresCard } from '../measures/due-measures-card.tsx';
-import { formatDate } from '../patients/patient-format.ts';
-import { PortalAppointmentsCard } from '../scheduling/portal-appointments.tsx';
-import { useOwnRecord } from './portal.api.ts';
+import { usePortalHome } from './portal.api.ts';
 import { PortalDischargeInstructionsCard } from './portal-discharge-instructions.tsx';
+import { NextSessionCard, PreparationChecklistCard, TodosCard } from './portal-home-cards.tsx';
 
+/**
+ * The portal's home: the next session, the checklist of the next ketamine session, the to-dos, then the
+ * cards of each area (questionnaires, journal, consent forms, progress, intake). The patient's details are on
+ * their own page (/portal/details).
+ */
 export function PortalHome() {
   useDocumentTitle('Home');
-  const record = useOwnRecord();
+  const home = usePortalHome();
 
-  if (record.isPending) return <Loader aria-label="Loading your details" />;
-  if (record.isError) {
+  if (home.isPending) return <Loader aria-label="Loading your home page" />;
+  if (home.isError) {
     return (
-      <Alert color="red" role="alert" title="Your details could not be loaded">
-        {problemMessage(record.error)}
+      <Alert color="red" role="alert" title="Your home page could not be loaded">
+        {problemMessage(home.error)}
       </Alert>
     );
   }
-  const me = record.data;
-  const address = me.address;
-  const contact = me.emergencyContact;
-  const rows: [string, string][] = [
-    ['Name', `${me.givenName} ${me.familyName}`],
-    ['Preferred name', me.preferredName ?? '—'],
-    ['Date of birth', formatDate(me.dateOfBirth)],
-    ['Pronouns', me.pronouns ?? '—'],
-    ['Email address', me.email ?? '—'],
-    ['Phone', me.phone ?? '—'],
-    [
-      'Address',
-      address
-        ? [
-            address.line1,
-            address.line2,
-            `${address.city}, ${address.region} ${address.postalCode}`,
-            address.country,
-          ]
-            .filter(Boolean)
-            .join(', ')
-        : '—',
-    ],
-    ['Emergency contact', contact ? `${contact.name} (${contact.relationship}), ${contact.phone}` : '—'],
-    ['Medical record number', me.mrn],
-  ];
-
+  const view = home.data;
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
-        Welcome, {me.preferredName ?? me.givenName}
+        Welcome, {view.greetingName}
       </Title>
-      <Text c="dimmed">
-        Your questionnaires, consent forms, session schedule and journal will appear here as your care team
-        sets them up.
-      </Text>
       <PortalDischargeInstructionsCard />
-      <IntakeCard />
+      <NextSessionCard session={view.nextSession} timeZone={view.timeZone} />
+      {view.preparation && (
+        <PreparationChecklistCard preparation={view.preparation} timeZone={view.timeZone} />
+      )}
+      <TodosCard todos={view.todos} />
       <DueMeasuresCard />
+      {/* SLOT (JOURNAL helper): <ExperienceRatingCard /> and <JournalCard /> from features/journal/*. */}
       <ConsentFormsCard />
-      <PortalAppointmentsCard />
-      <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="my-details-title">
-        <Title order={2} size="h4" id="my-details-title" mb="sm">
-          Your details
-        </Title>
-        <DataList labelWidth={180}>
-          {rows.map(([label, value]) => (
-            <DataList.Item key={label}>
-              <DataList.ItemLabel>{label}</DataList.ItemLabel>
-              <DataList.ItemValue>{value}</DataList.ItemValue>
-            </DataList.Item>
-          ))}
-        </DataList>
-        <Text size="xs" c="dimmed" mt="sm">
-          If something is wrong, tell the clinic’s front desk and they will correct it.
-        </Text>
-      </Card>
+      {/* SLOT (TRENDS helper): <PortalProgressCard /> from features/trends/portal-progress-card.tsx. */}
+      <IntakeCard />
+      <Text size="sm" c="dimmed">
+        Times are in your clinic’s time zone ({view.timeZone}).{' '}
+        <Anchor component={Link} to="/portal/details">
+          My details
+        </Anchor>
+      </Text>
     </Stack>
   );
 }
