@@ -21,6 +21,7 @@ import { consentRoutes } from './modules/consent/consent.routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/eligibility.routes.ts';
 import { intakeRoutes } from './modules/intake/intake.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
+import { experienceRatingRoutes } from './modules/journal/experience-ratings.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
 import { ledgerReportRoutes } from './modules/ledger/ledger-reports.routes.ts';
@@ -221,6 +222,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   remsRoutes(app, deps);
   dischargeInstructionRoutes(app, deps);
   journalRoutes(app, deps);
+  experienceRatingRoutes(app, deps);
   trendsRoutes(app, deps);
   portalRoutes(app, deps);
 

@@ -391,6 +391,11 @@ const badRequests: [string, () => InjectOptions, number][] = [
     400,
   ],
   ['journal: unknown query parameter', () => ({ method: 'GET', url: `${patientUrl()}/journal?all=true` }), 400],
+  [
+    'experience ratings: non-UUID patient id',
+    () => ({ method: 'GET', url: '/api/v1/patients/patient-1/experience-ratings' }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];

@@ -191,6 +191,7 @@ const isolationPlan = {
 const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/patients/:patientId': {},
   'GET /api/v1/patients/:patientId/adverse-events': {},
+  'GET /api/v1/patients/:patientId/experience-ratings': {},
   'GET /api/v1/patients/:patientId/journal': {},
   'PATCH /api/v1/patients/:patientId': { payload: { version: 1, pronouns: 'they/them' } },
   'GET /api/v1/patients/:patientId/history': {},

@@ -321,6 +321,15 @@ beforeAll(async () => {
     url: `/api/v1/me/journal/${walkJournalEntryId}/versions`,
     ...samples['POST /api/v1/me/journal/:journalEntryId/versions'],
   });
+  // Experience rating: the walked patient rates the discharged session (the day after it); the sample replays it.
+  await as(
+    app,
+    patientAccount,
+  )({
+    method: 'POST',
+    url: `/api/v1/me/experience-ratings/${ids.sessionId}`,
+    ...samples['POST /api/v1/me/experience-ratings/:sessionId'],
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -714,6 +723,22 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/me/discharge-instructions': {},
   'GET /api/v1/me/sessions/:sessionId/discharge-instructions': {},
   'GET /api/v1/me/sessions/:sessionId/discharge-instructions.pdf': {},
+  'GET /api/v1/me/experience-ratings': {},
+  'POST /api/v1/me/experience-ratings/:sessionId': {
+    payload: {
+      id: '7c3b5e4a-9d6f-4a0c-9e8b-4f5a6b7c8d9e',
+      answers: {
+        intensity: 6,
+        difficulty: 4,
+        insight: 7,
+        support: 9,
+        afterEffects: ['fatigue'],
+        otherAfterEffect: null,
+        comment: null,
+      },
+    },
+  },
+  'GET /api/v1/patients/:patientId/experience-ratings': {},
   'GET /api/v1/me/journal': {},
   'POST /api/v1/me/journal': {
     payload: { id: walkJournalEntryId, text: 'Walking every route, shared', shared: true },
