@@ -20,6 +20,7 @@ import { breakGlassRoutes } from './modules/break-glass/break-glass.routes.ts';
 import { consentRoutes } from './modules/consent/consent.routes.ts';
 import { eligibilityRoutes } from './modules/eligibility/eligibility.routes.ts';
 import { intakeRoutes } from './modules/intake/intake.routes.ts';
+import { integrationRoutes } from './modules/integration/integration.routes.ts';
 import { invitationRoutes } from './modules/invitations/invitations.routes.ts';
 import { experienceRatingRoutes } from './modules/journal/experience-ratings.routes.ts';
 import { journalRoutes } from './modules/journal/journal.routes.ts';
@@ -221,6 +222,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   adverseEventRoutes(app, deps);
   remsRoutes(app, deps);
   dischargeInstructionRoutes(app, deps);
+  integrationRoutes(app, deps);
   journalRoutes(app, deps);
   experienceRatingRoutes(app, deps);
   trendsRoutes(app, deps);

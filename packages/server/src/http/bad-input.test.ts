@@ -396,6 +396,40 @@ const badRequests: [string, () => InjectOptions, number][] = [
     () => ({ method: 'GET', url: '/api/v1/patients/patient-1/experience-ratings' }),
     400,
   ],
+  [
+    'integration: a technique not on the list and action items that are not text',
+    () => ({
+      method: 'POST',
+      url: `${patientUrl()}/integration-notes`,
+      payload: {
+        id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+        dosingSessionId: '5c402ab5-3404-4296-b307-7e4fc538f036',
+        heldOn: '2026-06-01',
+        content: { techniques: ['hypnosis'], actionItems: [7] },
+      },
+    }),
+    400,
+  ],
+  [
+    'integration: an amendment of a note id that is not a UUID',
+    () => ({ method: 'POST', url: `${patientUrl()}/integration-notes/note-1/amendments`, payload: {} }),
+    400,
+  ],
+  [
+    'integration: an adherence state that does not exist',
+    () => ({ method: 'GET', url: '/api/v1/integration/adherence?state=forgotten' }),
+    400,
+  ],
+  [
+    'integration: adherence of a non-UUID patient',
+    () => ({ method: 'GET', url: '/api/v1/patients/patient-1/integration-adherence' }),
+    400,
+  ],
+  [
+    'integration: a window whose first day is after its last',
+    () => ({ method: 'PUT', url: '/api/v1/care-settings/integration', payload: { windowDays: [5, 2] } }),
+    400,
+  ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
 ];

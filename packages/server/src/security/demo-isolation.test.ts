@@ -15,6 +15,7 @@ import {
 } from '../db/schema/index.ts';
 import { seedDemo } from '../db/seed/demo.ts';
 import { demoPassword } from '../db/seed/demo-logins.ts';
+import { createDosingSession } from '../modules/session-safety/session.fixture.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { as, buildTestApp, createPatientUser, type SignedIn, signIn } from '../testing/factories.ts';
 
@@ -166,6 +167,25 @@ beforeAll(async () => {
     createdBy: summitInviter!.id,
     expiresAt: new Date(clock.now().getTime() + 72 * 3_600_000),
   });
+  // A discharged dosing session of the Summit patient (written directly, at night so it meets no demo booking)
+  // and Summit's integration note after it; the create sample replays it and the amendment sample amends it.
+  ids.integrationSessionId = (
+    await createDosingSession(database.db, {
+      clinicId: summit!.id,
+      patientId,
+      staffId: summitInviter!.id,
+      product: 'ketamine-racemic',
+      dosingStartedAt: '2026-05-02T03:00:00Z',
+      dischargedAfterMinutes: 120,
+    })
+  ).id;
+  ids.integrationNoteId = (
+    await summitStaff({
+      method: 'POST',
+      url: `/api/v1/patients/${patientId}/integration-notes`,
+      ...patientRouteSamples['POST /api/v1/patients/:patientId/integration-notes'],
+    })
+  ).json().id;
 });
 afterAll(async () => {
   await app?.close();
@@ -286,6 +306,27 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
   'POST /api/v1/patients/:patientId/invitations': { payload: { email: 'boundary.check@harbor.demo' } },
   'POST /api/v1/patients/:patientId/invitations/:invitationId/resend': { payload: {} },
   'POST /api/v1/patients/:patientId/invitations/:invitationId/revoke': {},
+  'POST /api/v1/patients/:patientId/integration-notes': {
+    get payload() {
+      return {
+        id: '8e2c4a6f-1b3d-4e5f-9a7c-0d2e4f6a8b1c',
+        dosingSessionId: ids.integrationSessionId,
+        heldOn: '2026-05-03',
+        content: { themes: 'Checking the clinic boundary' },
+      };
+    },
+  },
+  'POST /api/v1/patients/:patientId/integration-notes/:integrationNoteId/amendments': {
+    payload: {
+      id: '9f3d5b7a-2c4e-4f6a-8b9d-1e3f5a7b9c2d',
+      amendsId: '8e2c4a6f-1b3d-4e5f-9a7c-0d2e4f6a8b1c',
+      reason: 'Checking the clinic boundary',
+      heldOn: '2026-05-03',
+      content: { themes: 'Checking the clinic boundary, amended' },
+    },
+  },
+  'GET /api/v1/patients/:patientId/integration-notes': {},
+  'GET /api/v1/patients/:patientId/integration-adherence': {},
 };
 
 /** A signature on the assessment last loaded (its fingerprint), with Summit's prescriber's password. */

@@ -330,6 +330,14 @@ beforeAll(async () => {
     url: `/api/v1/me/experience-ratings/${ids.sessionId}`,
     ...samples['POST /api/v1/me/experience-ratings/:sessionId'],
   });
+  // Integration: a note after the walked (discharged) session, by the prescriber; the create sample replays it
+  // (200, then 409 for another writer) and the amendment sample amends it (201 once, then 409).
+  await prescriber({
+    method: 'POST',
+    url: `${base}/integration-notes`,
+    payload: { ...walkIntegrationNote(), dosingSessionId: ids.sessionId },
+  });
+  ids.integrationNoteId = walkIntegrationNoteId;
 });
 afterAll(async () => {
   await app?.close();
@@ -392,6 +400,14 @@ const walkReceipt = {
 };
 
 const walkJournalEntryId = '5a1f3c2e-7b4d-4e8a-9c6f-2d3e4f5a6b7c';
+
+const walkIntegrationNoteId = '3c9e1a7f-5b2d-4f8e-a6c4-8d0b2f4e6a1c';
+const walkIntegrationNote = () => ({
+  id: walkIntegrationNoteId,
+  dosingSessionId: ids.sessionId,
+  heldOn: '2026-05-01',
+  content: { themes: 'Walking every route', techniques: ['mindfulness'] },
+});
 
 /** A valid request for each route (its body and query), keyed by "METHOD /url-pattern". */
 const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
@@ -687,6 +703,25 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
     },
   },
   'GET /api/v1/psychotherapy-notes': { query: { patientId: '__patient__' } },
+  'POST /api/v1/patients/:patientId/integration-notes': {
+    get payload() {
+      return walkIntegrationNote();
+    },
+  },
+  'POST /api/v1/patients/:patientId/integration-notes/:integrationNoteId/amendments': {
+    payload: {
+      id: '4d0f2b8a-6c3e-4a9f-b7d5-9e1c3a5f7b2d',
+      amendsId: walkIntegrationNoteId,
+      reason: 'Walking every route',
+      heldOn: '2026-05-01',
+      content: { themes: 'Walking every route, amended' },
+    },
+  },
+  'GET /api/v1/patients/:patientId/integration-notes': {},
+  'GET /api/v1/patients/:patientId/integration-adherence': {},
+  'GET /api/v1/integration/adherence': { query: { state: 'missing,late' } },
+  'GET /api/v1/care-settings/integration': {},
+  'PUT /api/v1/care-settings/integration': { payload: { windowDays: [1, 3] } },
   // Adverse events: fixed ids, so the first caller records (201) and the later ones replay (200).
   'POST /api/v1/sessions/:sessionId/adverse-events': {
     payload: { id: '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e', ...walkAdverseEvent },

@@ -7,6 +7,7 @@ export * from './clinic.ts';
 export * from './consent.ts';
 export * from './identity.ts';
 export * from './intake.ts';
+export * from './integration.ts';
 export * from './invitations.ts';
 export * from './jobs.ts';
 export * from './journal.ts';
