@@ -277,6 +277,36 @@ describe('GET /api/v1/me/home', () => {
     expect(home).toMatchObject({ nextSession: null, preparation: null });
   });
 
+  it('asks for the rating of yesterday’s session, and not of today’s', async () => {
+    const { patient, self } = await newPatient('Avery', 'Rater');
+    const yesterday = await createDosingSession(database.db, {
+      clinicId,
+      patientId: patient.id,
+      staffId,
+      dosingStartedAt: '2026-05-31T14:00:00Z',
+      dischargedAfterMinutes: 125,
+    });
+    // Today's session (discharged already): its rating opens tomorrow.
+    await createDosingSession(database.db, {
+      clinicId,
+      patientId: patient.id,
+      staffId,
+      dosingStartedAt: '2026-06-01T12:00:00Z',
+      dischargedAfterMinutes: 125,
+    });
+    const home = (await self({ method: 'GET', url: '/api/v1/me/home' })).json();
+    const ratings = home.todos.filter((t: { kind: string }) => t.kind === 'experience-rating');
+    expect(ratings).toEqual([
+      {
+        kind: 'experience-rating',
+        label: 'Rate your session of 2026-05-31',
+        detail: 'A few questions on how the session went for you.',
+        dueDate: null,
+        action: { label: 'Rate the session', to: `/portal/experience/${yesterday.id}` },
+      },
+    ]);
+  });
+
   it('is the patient portal’s: staff are refused, unknown query parameters are a 400', async () => {
     const { self } = await newPatient('Morgan', 'Strict');
     expect((await as(app, prescriber)({ method: 'GET', url: '/api/v1/me/home' })).statusCode).toBe(403);

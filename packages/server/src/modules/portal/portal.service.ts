@@ -16,6 +16,7 @@ import { assertChartAccess } from '../../security/care-scope.ts';
 import { myConsents } from '../consent/consent.service.ts';
 import { routeName } from '../consent/consent.status.ts';
 import { readOwnIntake } from '../intake/intake.service.ts';
+import { myExperienceRatings } from '../journal/experience-ratings.service.ts';
 import { crisisResourcesOf, listDueForPatient } from '../measures/measures.service.ts';
 import { localParts } from '../scheduling/clinic-time.ts';
 import { kindLabels, remindersFor } from '../scheduling/portal-appointments.service.ts';
@@ -128,6 +129,7 @@ export async function myHome(ctx: ServiceContext): Promise<HomeView> {
   const due = await listDueForPatient(ctx);
   const consents = await myConsents(ctx);
   const intake = await readOwnIntake(ctx, patientId);
+  const ratings = await myExperienceRatings(ctx);
 
   const toSign = consents.forms.filter(
     (f) =>
@@ -255,6 +257,14 @@ export async function myHome(ctx: ServiceContext): Promise<HomeView> {
             : null,
       dueDate: null,
       action: { label: 'Read and sign', to: `/portal/consents/${f.currentVersion.id}` },
+    })),
+    // The day after each discharged session (JOURNAL's rule), until the patient rates it.
+    ...ratings.due.map((r) => ({
+      kind: 'experience-rating' as const,
+      label: `Rate your session of ${r.sessionDate}`,
+      detail: 'A few questions on how the session went for you.',
+      dueDate: null,
+      action: { label: 'Rate the session', to: `/portal/experience/${r.sessionId}` },
     })),
     ...(intake.status === 'submitted'
       ? []
