@@ -29,6 +29,7 @@ import { ledgerReportRoutes } from './modules/ledger/ledger-reports.routes.ts';
 import { mailRoutes } from './modules/mail/mail.routes.ts';
 import { measuresRoutes } from './modules/measures/measures.routes.ts';
 import { kapstoneVersion, metaRoutes } from './modules/meta/meta.routes.ts';
+import { outcomesRoutes } from './modules/outcomes/outcomes.routes.ts';
 import { patientRoutes } from './modules/patients/patients.routes.ts';
 import { planRoutes } from './modules/plans/plans.routes.ts';
 import { portalRoutes } from './modules/portal/portal.routes.ts';
@@ -227,6 +228,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   experienceRatingRoutes(app, deps);
   trendsRoutes(app, deps);
   portalRoutes(app, deps);
+  outcomesRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

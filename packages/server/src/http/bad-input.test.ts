@@ -432,6 +432,12 @@ const badRequests: [string, () => InjectOptions, number][] = [
   ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],
   ['wrong method', () => ({ method: 'DELETE', url: patientUrl() }), 404],
+  ['outcomes: an unknown instrument', () => ({ method: 'GET', url: '/api/v1/outcomes?instrument=bdi' }), 400],
+  [
+    'outcomes: an age band that is not one',
+    () => ({ method: 'GET', url: '/api/v1/outcomes?ageBand=20-30' }),
+    400,
+  ],
 ];
 
 describe('bad input never reaches a 5xx', () => {

@@ -879,6 +879,7 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/ledger/dispensing-log.pdf': {},
   'GET /api/v1/ledger/settings': {},
   'PUT /api/v1/ledger/settings': { payload: { jurisdiction: 'federal', retentionYears: 2 } },
+  'GET /api/v1/outcomes': { query: { instrument: 'phq9', route: 'im' } },
 };
 
 function fill(url: string): string {

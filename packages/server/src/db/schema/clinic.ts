@@ -68,8 +68,12 @@ export interface ClinicSettings {
    * dosing sessions after which a course that never met the response criterion counts as non-response. The
    * reference gives no such number, so there is no default: until the clinic sets one, the course reads
    * "no response yet" however many sessions were given.
+   * `minimumCellSize` (practice outcomes, @kapstone/clinical setting `outcomes.minimumCellSize`): figures of
+   * the outcomes dashboard resting on fewer patients than this are shown as suppressed. The reference gives no
+   * number, so there is no default: unset, prescribers and admins see every figure, and researchers see none
+   * (the dashboard tells them the clinic must set it first).
    */
-  outcomes?: { noResponseAfterSessions?: number };
+  outcomes?: { noResponseAfterSessions?: number; minimumCellSize?: number };
 }
 
 export interface ClinicAlertSettings {
