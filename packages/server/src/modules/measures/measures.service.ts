@@ -24,6 +24,7 @@ import {
 import type { MeasureReason, MeasureRespondent } from '../../db/schema/measures.ts';
 import { Conflict, type FieldProblem, Invalid, NotFound } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
+import { raiseChangeAlerts } from '../alerts/alerts.change.ts';
 import { raiseAlert } from '../alerts/alerts.service.ts';
 import { presentAssignment, presentQuestionnaire, presentResponse } from './measures.presenter.ts';
 import { riskOf } from './measures.risk.ts';
@@ -531,6 +532,12 @@ async function storeResponse(
       source: { type: 'questionnaire-response', id: inserted.id },
     });
   }
+  await raiseChangeAlerts(ctx, {
+    patientId: assignment.patientId,
+    instrument: assignment.instrument,
+    responseId: inserted.id,
+    supersedesId: input.supersedesId ?? null,
+  });
   return { response: inserted, created: true };
 }
 
