@@ -29,6 +29,7 @@ import { ScreeningPage } from '../features/screening/screening-page.tsx';
 import { DischargeInstructionsPage } from '../features/sessions/flow/discharge-instructions-page.tsx';
 import { SessionBoardPage } from '../features/sessions/session-board-page.tsx';
 import { SessionPage } from '../features/sessions/session-page.tsx';
+import { PortalProgressPage } from '../features/trends/portal-progress-page.tsx';
 import { DemoBanner } from './demo-banner.tsx';
 import { RequireSession, SessionEndedListener } from './session-guard.tsx';
 import { StaffShell, staffNavigation } from './staff-shell.tsx';
@@ -245,6 +246,7 @@ export function AppRoutes() {
             <Route path="/portal/appointments" element={<PortalAppointmentsPage />} />
             <Route path="/portal/consents" element={<PortalConsentsPage />} />
             <Route path="/portal/consents/:templateVersionId" element={<PortalConsentSignPage />} />
+            <Route path="/portal/progress" element={<PortalProgressPage />} />
             <Route path="/portal/measures/:assignmentId" element={<QuestionnairePage />} />
             <Route
               path="/portal/sessions/:sessionId/instructions"

@@ -11,6 +11,7 @@ import { PatientConsentSection } from '../consent/patient-consent-section.tsx';
 import { PatientIntakeSection } from '../intake/patient-intake-section.tsx';
 import { PortalInvitationCard } from '../invitations/portal-invitation-card.tsx';
 import { MeasuresSection } from '../measures/measures-section.tsx';
+import { TrendsSection } from '../trends/trends-section.tsx';
 import { AllergiesSection } from './allergies-section.tsx';
 import { BreakGlassDialog, breakGlassKey } from './break-glass-dialog.tsx';
 import { ChartHeader } from './chart-header.tsx';
@@ -29,12 +30,20 @@ const sections = [
   'medications',
   'allergies',
   'measures',
+  'trends',
   'consent',
   'timeline',
   'history',
 ] as const;
 type Section = (typeof sections)[number];
-const clinicalSections: readonly Section[] = ['intake', 'diagnoses', 'medications', 'allergies', 'measures'];
+const clinicalSections: readonly Section[] = [
+  'intake',
+  'diagnoses',
+  'medications',
+  'allergies',
+  'measures',
+  'trends',
+];
 
 const sectionLabels: Record<Section, string> = {
   demographics: 'Demographics',
@@ -43,6 +52,7 @@ const sectionLabels: Record<Section, string> = {
   medications: 'Medications',
   allergies: 'Allergies',
   measures: 'Measures',
+  trends: 'Trends',
   consent: 'Consent',
   timeline: 'Timeline',
   history: 'History',
@@ -120,6 +130,9 @@ function Chart({ patient }: { patient: Patient }) {
             </Tabs.Panel>
             <Tabs.Panel value="measures" pt="md">
               <MeasuresSection patientId={patient.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="trends" pt="md">
+              <TrendsSection patientId={patient.id} />
             </Tabs.Panel>
           </>
         )}
