@@ -11,6 +11,7 @@ import { AcceptInvitationPage } from '../features/invitations/accept-invitation-
 import { LedgerPage } from '../features/ledger/ledger-page.tsx';
 import { SentMailPage } from '../features/mail/sent-mail-page.tsx';
 import { QuestionnairePage } from '../features/measures/questionnaire-page.tsx';
+import { OutcomesPage } from '../features/outcomes/outcomes-page.tsx';
 import { PatientChartPage } from '../features/patients/patient-chart-page.tsx';
 import { PatientListPage } from '../features/patients/patient-list-page.tsx';
 import { RegisterPatientPage } from '../features/patients/register-patient-page.tsx';
@@ -170,6 +171,14 @@ export function AppRoutes() {
               }
             />
             <Route path="/audit" element={<AuditPage />} />
+            <Route
+              path="/outcomes"
+              element={
+                <RequirePermission permission="outcomes.read">
+                  <OutcomesPage />
+                </RequirePermission>
+              }
+            />
             <Route
               path="/consent-templates"
               element={

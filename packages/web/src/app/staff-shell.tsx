@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
   IconCalendarEvent,
+  IconChartLine,
   IconFileCertificate,
   IconFileCheck,
   IconHeartbeat,
@@ -78,6 +79,12 @@ export const staffNavigation: NavigationEntry[] = [
     anyOf: ['consent.templates.manage'],
   },
   { to: '/mail', label: 'Sent mail', icon: <IconMail size={18} aria-hidden />, anyOf: ['mail.read'] },
+  {
+    to: '/outcomes',
+    label: 'Practice outcomes',
+    icon: <IconChartLine size={18} aria-hidden />,
+    anyOf: ['outcomes.read'],
+  },
 ];
 
 function SignedInUser() {
