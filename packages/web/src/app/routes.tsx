@@ -8,6 +8,8 @@ import { ConsentTemplatesPage } from '../features/consent/consent-templates-page
 import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
 import { PortalIntakePage } from '../features/intake/portal-intake-page.tsx';
 import { AcceptInvitationPage } from '../features/invitations/accept-invitation-page.tsx';
+import { ExperienceRatingPage } from '../features/journal/experience-rating-page.tsx';
+import { PortalJournalPage } from '../features/journal/journal-page.tsx';
 import { LedgerPage } from '../features/ledger/ledger-page.tsx';
 import { SentMailPage } from '../features/mail/sent-mail-page.tsx';
 import { QuestionnairePage } from '../features/measures/questionnaire-page.tsx';
@@ -257,6 +259,8 @@ export function AppRoutes() {
             <Route path="/portal/consents/:templateVersionId" element={<PortalConsentSignPage />} />
             <Route path="/portal/progress" element={<PortalProgressPage />} />
             <Route path="/portal/measures/:assignmentId" element={<QuestionnairePage />} />
+            <Route path="/portal/journal" element={<PortalJournalPage />} />
+            <Route path="/portal/experience/:sessionId" element={<ExperienceRatingPage />} />
             <Route
               path="/portal/sessions/:sessionId/instructions"
               element={<PortalDischargeInstructionsPage />}

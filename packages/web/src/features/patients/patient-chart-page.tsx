@@ -10,6 +10,7 @@ import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { PatientConsentSection } from '../consent/patient-consent-section.tsx';
 import { PatientIntakeSection } from '../intake/patient-intake-section.tsx';
 import { PortalInvitationCard } from '../invitations/portal-invitation-card.tsx';
+import { PatientJournalSection } from '../journal/patient-journal-section.tsx';
 import { MeasuresSection } from '../measures/measures-section.tsx';
 import { TrendsSection } from '../trends/trends-section.tsx';
 import { AllergiesSection } from './allergies-section.tsx';
@@ -31,6 +32,7 @@ const sections = [
   'allergies',
   'measures',
   'trends',
+  'journal',
   'consent',
   'timeline',
   'history',
@@ -43,6 +45,7 @@ const clinicalSections: readonly Section[] = [
   'allergies',
   'measures',
   'trends',
+  'journal',
 ];
 
 const sectionLabels: Record<Section, string> = {
@@ -53,6 +56,7 @@ const sectionLabels: Record<Section, string> = {
   allergies: 'Allergies',
   measures: 'Measures',
   trends: 'Trends',
+  journal: 'Journal and experience',
   consent: 'Consent',
   timeline: 'Timeline',
   history: 'History',
@@ -133,6 +137,9 @@ function Chart({ patient }: { patient: Patient }) {
             </Tabs.Panel>
             <Tabs.Panel value="trends" pt="md">
               <TrendsSection patientId={patient.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="journal" pt="md">
+              <PatientJournalSection patientId={patient.id} />
             </Tabs.Panel>
           </>
         )}

@@ -6,6 +6,7 @@ import {
   IconHistory,
   IconHome,
   IconLogout,
+  IconNotebook,
   IconNotes,
   IconUser,
 } from '@tabler/icons-react';
@@ -36,6 +37,7 @@ export const portalNavigation: PortalNavigationEntry[] = [
     bottom: 'Appointments',
   },
   // SLOT (JOURNAL, TRENDS helpers): /portal/journal and /portal/progress join here once their pages land.
+  { to: '/portal/journal', label: 'My journal', icon: <IconNotebook size={22} aria-hidden /> },
   {
     to: '/portal/sessions',
     label: 'My sessions',
