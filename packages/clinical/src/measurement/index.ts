@@ -151,7 +151,8 @@ export function measureSchedule(input: MeasureScheduleInput): MeasureSchedule {
       dueDate: baselineTo,
       earliest: baselineFrom,
       latest: baselineTo,
-      anchor: firstDose ? 'anchored' : 'planned',
+      // Before anything is booked, the plan's own start date is the anchor the prescriber signed.
+      anchor: 'anchored',
       explanation: 'Baseline before the first dose (within the 14 days before it)',
     });
   }

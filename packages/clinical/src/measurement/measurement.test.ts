@@ -47,7 +47,8 @@ describe('measureSchedule', () => {
       'follow-up:6m',
       'follow-up:12m',
     ]);
-    expect(s.items.every((i) => i.anchor === 'planned')).toBe(true);
+    // Only the baseline hangs on the plan's own start date; the rest waits for bookings.
+    expect(s.items.filter((i) => i.anchor === 'anchored').map((i) => i.scheduleKey)).toEqual(['baseline']);
     expect(s.dueNow).toEqual([]);
     expect(byKey(s).get('dose:3')?.dueDate).toBe('2026-03-09');
     expect(byKey(s).get('dose:1')?.instruments).toEqual(['phq9', 'gad7']);

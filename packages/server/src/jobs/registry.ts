@@ -1,4 +1,5 @@
 import { escalateOverdueAlertsTask } from '../modules/alerts/alerts.escalation.ts';
+import { measureScheduleSyncTask } from '../modules/measures/measure-schedule.jobs.ts';
 import type { JobHandler, RecurringTask } from './types.ts';
 
 /**
@@ -8,4 +9,4 @@ import type { JobHandler, RecurringTask } from './types.ts';
 // biome-ignore lint/suspicious/noExplicitAny: each handler narrows its own payload
 export const jobHandlers: JobHandler<any>[] = [];
 
-export const recurringTasks: RecurringTask[] = [escalateOverdueAlertsTask];
+export const recurringTasks: RecurringTask[] = [escalateOverdueAlertsTask, measureScheduleSyncTask];

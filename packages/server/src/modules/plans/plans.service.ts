@@ -27,6 +27,7 @@ import {
 import type { PlanCourseOptions, PlanGoal, TreatmentPlanEndReason } from '../../db/schema/plans.ts';
 import { Conflict, type FieldProblem, Invalid, NotFound } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
+import { syncMeasureSchedule } from '../measures/measure-schedule.service.ts';
 import type { PlanInput, PlanPreviewInput, PlanView } from './plans.schemas.ts';
 
 type PlanRow = typeof treatmentPlan.$inferSelect;
@@ -571,6 +572,8 @@ export async function signPlan(
       signatureId: input.signatureId,
     },
   });
+  // The plan's measure schedule starts (or follows the amendment) in the same transaction.
+  await syncMeasureSchedule(ctx, patientId);
   return getPlan(ctx, patientId, planId);
 }
 
@@ -687,6 +690,8 @@ export async function endPlan(
     patientId,
     detail: { reason: input.reason, discardedDrafts: discarded.map((d) => d.id) },
   });
+  // Pre-dose measures of doses that will not happen are cancelled; end of course and follow-ups begin.
+  await syncMeasureSchedule(ctx, patientId);
   return getPlan(ctx, patientId, planId);
 }
 

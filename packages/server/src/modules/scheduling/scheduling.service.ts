@@ -19,6 +19,7 @@ import {
 import type { AppointmentKind } from '../../db/schema/scheduling.ts';
 import { Conflict, type FieldProblem, Invalid, NotFound } from '../../errors.ts';
 import { assertChartAccess } from '../../security/care-scope.ts';
+import { syncMeasureSchedule } from '../measures/measure-schedule.service.ts';
 import { type DosingPathway, dosingPathway, pathwayMessage } from './pathway-gate.ts';
 import { acknowledgedAppointments, latestRideHome } from './pre-check-in.service.ts';
 import { proposeIntegration, withinItem } from './proposals.ts';
@@ -248,6 +249,8 @@ export async function bookAppointment(
     patientId: input.patientId,
     detail: { kind: input.kind, minutes, defaultLength: !input.endsAt },
   });
+  // A dosing booking anchors the measures due before it (and moves them when a session moves).
+  if (input.kind === 'dosing') await syncMeasureSchedule(ctx, input.patientId);
   const booked = await getAppointment(ctx, id, { audit: false });
   const integrationProposals =
     input.kind === 'dosing' && plan && options.proposeIntegration !== false
@@ -331,6 +334,7 @@ export async function cancelAppointment(ctx: ServiceContext, appointmentId: stri
     resourceId: appointmentId,
     patientId: row.patientId,
   });
+  if (row.kind === 'dosing') await syncMeasureSchedule(ctx, row.patientId);
   return getAppointment(ctx, appointmentId, { audit: false });
 }
 

@@ -34,6 +34,7 @@ import { assertChartAccess } from '../../security/care-scope.ts';
 import { hasPermission } from '../../security/permissions.ts';
 import { acknowledgeAlert, raiseAlert } from '../alerts/alerts.service.ts';
 import { drawForAdministration, listDispensableLots } from '../ledger/ledger.service.ts';
+import { syncMeasureSchedule } from '../measures/measure-schedule.service.ts';
 import { latestScores } from '../measures/measures.service.ts';
 import { findActivePlan } from '../plans/plans.service.ts';
 import { findLatestPreparation } from '../preparation/preparation.service.ts';
@@ -721,6 +722,8 @@ export async function administer(
     session.dosingStartedAt ? {} : { dosingStartedAt: startedAt },
     { administrationId: input.id, ledgerEntryId: draw.entryId },
   );
+  // The first dose of a session makes it a dose given: the schedule counts it (end of course, follow-ups).
+  if (!session.dosingStartedAt) await syncMeasureSchedule(ctx, session.patientId);
   return { created: true, session: await loadSession(ctx, sessionId) };
 }
 
@@ -1087,6 +1090,8 @@ export async function abortSession(ctx: ServiceContext, sessionId: string, reaso
     {},
     reason,
   );
+  // Stopped before any dose: the doses after it are renumbered.
+  if (!session.dosingStartedAt) await syncMeasureSchedule(ctx, session.patientId);
   return loadSession(ctx, sessionId);
 }
 
