@@ -7,6 +7,7 @@ import { LoginPage } from '../features/auth/login-page.tsx';
 import { ConsentTemplatesPage } from '../features/consent/consent-templates-page.tsx';
 import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
 import { PortalIntakePage } from '../features/intake/portal-intake-page.tsx';
+import { IntegrationConsolePage } from '../features/integration/integration-console-page.tsx';
 import { AcceptInvitationPage } from '../features/invitations/accept-invitation-page.tsx';
 import { ExperienceRatingPage } from '../features/journal/experience-rating-page.tsx';
 import { PortalJournalPage } from '../features/journal/journal-page.tsx';
@@ -194,6 +195,14 @@ export function AppRoutes() {
               element={
                 <RequirePermission permission="mail.read">
                   <SentMailPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/integration"
+              element={
+                <RequirePermission permission="patient.clinical.read">
+                  <IntegrationConsolePage />
                 </RequirePermission>
               }
             />

@@ -6,6 +6,7 @@ import {
   IconChartLine,
   IconFileCertificate,
   IconFileCheck,
+  IconHeartHandshake,
   IconHeartbeat,
   IconLogout,
   IconMail,
@@ -53,6 +54,12 @@ export const staffNavigation: NavigationEntry[] = [
     icon: <IconAlertTriangle size={18} aria-hidden />,
     anyOf: ['alerts.read'],
     badge: <OpenAlertsCount />,
+  },
+  {
+    to: '/integration',
+    label: 'Integration',
+    icon: <IconHeartHandshake size={18} aria-hidden />,
+    anyOf: ['integration.write'],
   },
   {
     to: '/rems',

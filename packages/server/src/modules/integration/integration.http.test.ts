@@ -100,6 +100,17 @@ describe('integration notes and psychotherapy notes (contract 6, clinical-refere
   it('keeps the progress content in the record and the psychotherapy words with their author only', async () => {
     const patient = await createPatient(database.db, clinicId);
     const session = await dosed(patient.id, '2026-06-08T14:00:00Z', ['To be gentler with myself']);
+    const adherence = await as(
+      app,
+      therapist,
+    )({ method: 'GET', url: `/api/v1/patients/${patient.id}/integration-adherence` });
+    expect(adherence.json().items).toEqual([
+      expect.objectContaining({
+        sessionId: session.id,
+        state: 'due',
+        intentions: ['To be gentler with myself'],
+      }),
+    ]);
     const id = randomUUID();
     const payload = {
       id,

@@ -116,7 +116,12 @@ export function integrationRoutes(appBase: FastifyInstance, deps: AppDeps): void
         summary:
           'Each of the patient’s completed dosing sessions with its integration adherence (done, late, due, missing, not due yet)',
         params: patientParams,
-        response: { 200: z.object({ today: z.string(), items: z.array(adherenceItemView) }) },
+        response: {
+          200: z.object({
+            today: z.string(),
+            items: z.array(adherenceItemView.extend({ intentions: z.array(z.string()) })),
+          }),
+        },
       },
     },
     async (request, reply) => {

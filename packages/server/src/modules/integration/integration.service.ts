@@ -534,7 +534,10 @@ export async function listIntegrationNotes(
 // Adherence
 
 interface DoseRow {
-  session: Pick<SessionRow, 'id' | 'patientId' | 'protocolId' | 'appointmentId' | 'dosingStartedAt'>;
+  session: Pick<
+    SessionRow,
+    'id' | 'patientId' | 'planId' | 'protocolId' | 'appointmentId' | 'dosingStartedAt'
+  >;
   givenName: string;
   familyName: string;
   preferredName: string | null;
@@ -548,6 +551,7 @@ function doseQuery(ctx: ServiceContext, where: SQL[]) {
       session: {
         id: dosingSession.id,
         patientId: dosingSession.patientId,
+        planId: dosingSession.planId,
         protocolId: dosingSession.protocolId,
         appointmentId: dosingSession.appointmentId,
         dosingStartedAt: dosingSession.dosingStartedAt,
@@ -725,7 +729,26 @@ async function assess(
 export async function patientAdherence(ctx: ServiceContext, patientId: string) {
   const access = await requireClinicalAccess(ctx, patientId);
   const doses = await doseQuery(ctx, [eq(dosingSession.patientId, patientId)]).limit(500);
-  const result = await assess(ctx, doses);
+  const assessed = await assess(ctx, doses);
+  // The chart's note form shows each session's intentions (from the plan it was dosed under).
+  const planIds = [...new Set(doses.map((d) => d.session.planId))];
+  const plans =
+    planIds.length === 0
+      ? []
+      : await ctx.tx
+          .select({ id: treatmentPlan.id, intentions: treatmentPlan.intentions })
+          .from(treatmentPlan)
+          .where(and(eq(treatmentPlan.clinicId, ctx.clinicId), inArray(treatmentPlan.id, planIds)));
+  const planOf = new Map(doses.map((d) => [d.session.id, d.session.planId]));
+  const result = {
+    today: assessed.today,
+    items: assessed.items.map((item) => ({
+      ...item,
+      intentions: (plans.find((p) => p.id === planOf.get(item.sessionId))?.intentions ?? []).map(
+        (i) => i.text,
+      ),
+    })),
+  };
   ctx.audit.record({
     action: 'integration-adherence.read',
     resourceType: 'dosing_session',

@@ -9,6 +9,7 @@ import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { PatientConsentSection } from '../consent/patient-consent-section.tsx';
 import { PatientIntakeSection } from '../intake/patient-intake-section.tsx';
+import { IntegrationSection } from '../integration/integration-section.tsx';
 import { PortalInvitationCard } from '../invitations/portal-invitation-card.tsx';
 import { PatientJournalSection } from '../journal/patient-journal-section.tsx';
 import { MeasuresSection } from '../measures/measures-section.tsx';
@@ -31,6 +32,7 @@ const sections = [
   'medications',
   'allergies',
   'measures',
+  'integration',
   'trends',
   'journal',
   'consent',
@@ -39,6 +41,7 @@ const sections = [
 ] as const;
 type Section = (typeof sections)[number];
 const clinicalSections: readonly Section[] = [
+  'integration',
   'intake',
   'diagnoses',
   'medications',
@@ -55,6 +58,7 @@ const sectionLabels: Record<Section, string> = {
   medications: 'Medications',
   allergies: 'Allergies',
   measures: 'Measures',
+  integration: 'Integration',
   trends: 'Trends',
   journal: 'Journal and experience',
   consent: 'Consent',
@@ -134,6 +138,9 @@ function Chart({ patient }: { patient: Patient }) {
             </Tabs.Panel>
             <Tabs.Panel value="measures" pt="md">
               <MeasuresSection patientId={patient.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="integration" pt="md">
+              <IntegrationSection patientId={patient.id} />
             </Tabs.Panel>
             <Tabs.Panel value="trends" pt="md">
               <TrendsSection patientId={patient.id} />

@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { isProblem, problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
+import { SessionIntegrationLink } from '../integration/session-integration-link.tsx';
 import { RemsSessionCard } from '../rems/rems-session-card.tsx';
 import {
   AdministrationPanel,
@@ -100,6 +101,7 @@ function SessionHeader({ session, now }: { session: SessionView; now: number }) 
               {session.appointment.roomName ?? 'No room'} · {treatmentLabel(session.route, session.product)} ·
               MRN {session.patient.mrn}
             </Text>
+            <SessionIntegrationLink session={session} />
           </div>
           {monitoring && (
             <Group gap="lg" wrap="wrap">
