@@ -1,5 +1,6 @@
 import { Alert, Anchor, Container, Stack, Title } from '@mantine/core';
 import { Link, Navigate, Route, Routes } from 'react-router';
+import { AlertSettingsPage } from '../features/alerts/alert-settings.tsx';
 import { AlertsPage } from '../features/alerts/alerts-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
@@ -211,6 +212,14 @@ export function AppRoutes() {
               element={
                 <RequirePermission permission="alerts.read">
                   <AlertsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/care-settings/alerts"
+              element={
+                <RequirePermission permission="care.settings.manage">
+                  <AlertSettingsPage />
                 </RequirePermission>
               }
             />

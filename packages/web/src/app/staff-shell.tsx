@@ -2,6 +2,7 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } f
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconAlertTriangle,
+  IconBellCog,
   IconCalendarEvent,
   IconChartLine,
   IconFileCertificate,
@@ -54,6 +55,12 @@ export const staffNavigation: NavigationEntry[] = [
     icon: <IconAlertTriangle size={18} aria-hidden />,
     anyOf: ['alerts.read'],
     badge: <OpenAlertsCount />,
+  },
+  {
+    to: '/care-settings/alerts',
+    label: 'Alert escalation',
+    icon: <IconBellCog size={18} aria-hidden />,
+    anyOf: ['care.settings.manage'],
   },
   {
     to: '/integration',

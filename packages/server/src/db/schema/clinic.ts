@@ -74,6 +74,27 @@ export interface ClinicSettings {
    * (the dashboard tells them the clinic must set it first).
    */
   outcomes?: { noResponseAfterSessions?: number; minimumCellSize?: number };
+  /**
+   * Questionnaire reminders and missed measures (issue 6; modules/reminders). Operational settings, not
+   * clinical numbers: absent, reminders go at 09:00 clinic time on the due day, again every 48 hours, at most
+   * 3 times (`defaultReminderSettings`). `missedAfterDays` (days after the due day an unanswered measure counts
+   * as missed and raises a 'missed-measure' alert) has no default: the issue and the reference give none, so
+   * until the clinic sets it nothing is marked missed.
+   */
+  reminders?: ClinicReminderSettings;
+}
+
+export interface ClinicReminderSettings {
+  /** Hour of the day (0–23, clinic time) from which a due measure's reminders go out. */
+  sendHour?: number;
+  /** Hours between one reminder and the next while the measure stays unanswered (1–336). */
+  repeatAfterHours?: number;
+  /** Reminders per measure at most, the first included (0 turns reminders off; up to 10). */
+  maxReminders?: number;
+  /** Also send an SMS (through the configured adapter) to patients with a phone number. Absent: no. */
+  sms?: boolean;
+  /** Days after the due day an unanswered measure counts as missed (0–60). No default: unset, none is missed. */
+  missedAfterDays?: number;
 }
 
 export interface ClinicAlertSettings {
