@@ -131,7 +131,7 @@ function Plot({ model, height, shortName }: { model: TrendChartModel; height: nu
       </svg>
       <div />
       <Box pos="relative" aria-hidden="true">
-        {model.xTicks.map((tick) => (
+        {model.xTicks.map((tick, i, all) => (
           <Text
             key={tick.label}
             size="xs"
@@ -139,7 +139,12 @@ function Plot({ model, height, shortName }: { model: TrendChartModel; height: nu
             pos="absolute"
             top={4}
             left={pct(tick.x)}
-            style={{ transform: 'translateX(-50%)', whiteSpace: 'nowrap', lineHeight: 1 }}
+            // The first and last labels stay inside the plot: a phone has no margin to spare.
+            style={{
+              transform: `translateX(${i === 0 ? '0' : i === all.length - 1 ? '-100%' : '-50%'})`,
+              whiteSpace: 'nowrap',
+              lineHeight: 1,
+            }}
           >
             {tick.label}
           </Text>
@@ -174,7 +179,12 @@ export function InstrumentTrendChart(props: InstrumentTrendChartProps) {
             <Plot model={model} height={height} shortName={input.shortName} />
           </div>
         )}
-        <Legend lines={model.lines} markers={model.markers.length} markerName={markerName} />
+        <Legend
+          bands={model.bands}
+          lines={model.lines}
+          markers={model.markers.length}
+          markerName={markerName}
+        />
         {model.rows.length > 0 && (
           <details>
             <summary>
@@ -221,17 +231,29 @@ export function InstrumentTrendChart(props: InstrumentTrendChartProps) {
 }
 
 function Legend({
+  bands,
   lines,
   markers,
   markerName,
 }: {
+  bands: TrendChartModel['bands'];
   lines: { kind: TrendLineKind; label: string }[];
   markers: number;
   markerName: string;
 }) {
-  if (lines.length === 0 && markers === 0) return null;
+  if (bands.length === 0 && lines.length === 0 && markers === 0) return null;
   return (
     <Group gap="md" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label="Legend">
+      {bands.map((band) => (
+        <Group key={band.id} component="li" gap={6} wrap="nowrap">
+          <svg width="12" height="12" aria-hidden="true">
+            <rect width="12" height="12" rx="2" fill={`var(--mantine-color-${band.color}-2)`} />
+          </svg>
+          <Text size="xs">
+            {band.label} {band.min}–{band.max}
+          </Text>
+        </Group>
+      ))}
       {lines.map((line) => (
         <Group key={line.kind} component="li" gap={6} wrap="nowrap">
           <svg width="24" height="8" aria-hidden="true">
