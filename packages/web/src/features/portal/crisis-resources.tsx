@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Drawer, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Drawer, Group, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconLifebuoy, IconMessage, IconPhone } from '@tabler/icons-react';
 
@@ -21,8 +21,15 @@ export function CrisisResources({
   /** After answers that signal risk: announced to screen readers and shown filled, not as a side note. */
   urgent?: boolean;
 } = {}) {
-  // Links stay readable on the filled red of the urgent form.
-  const link = urgent ? ({ c: 'white', underline: 'always' } as const) : {};
+  // Each line a button that dials, at least 44 px high; white on the filled red of the urgent form.
+  const line = {
+    component: 'a',
+    size: 'md',
+    mih: 44,
+    variant: urgent ? 'white' : 'light',
+    color: 'red',
+    styles: { label: { whiteSpace: 'normal' } },
+  } as const;
   return (
     <Alert
       color="red"
@@ -34,34 +41,30 @@ export function CrisisResources({
       aria-label="Crisis resources"
       data-testid={urgent ? 'crisis-resources-now' : 'crisis-resources'}
     >
-      <Group gap="lg" wrap="wrap">
-        <Text size="sm">
-          Call or text{' '}
-          <Anchor href="tel:988" fw={700} {...link}>
-            988
-          </Anchor>{' '}
-          (
-          <Anchor href="sms:988" size="sm" {...link}>
-            text
-          </Anchor>
-          ) — Suicide &amp; Crisis Lifeline, 24/7.
-        </Text>
-        {clinicPhone && (
-          <Text size="sm">
-            Your clinic:{' '}
-            <Anchor href={telHref(clinicPhone)} fw={700} {...link}>
-              {clinicPhone}
-            </Anchor>
-          </Text>
-        )}
-        <Text size="sm">
-          In an emergency, call{' '}
-          <Anchor href="tel:911" fw={700} {...link}>
-            911
-          </Anchor>
-          .
-        </Text>
-      </Group>
+      <Stack gap="xs">
+        <Text size="sm">988 Suicide &amp; Crisis Lifeline, 24/7. In an emergency, call 911.</Text>
+        <Group gap="xs" wrap="wrap">
+          <Button {...line} href="tel:988" leftSection={<IconPhone size={18} aria-hidden />}>
+            Call 988
+          </Button>
+          <Button {...line} href="sms:988" leftSection={<IconMessage size={18} aria-hidden />}>
+            Text 988
+          </Button>
+          {clinicPhone && (
+            <Button
+              {...line}
+              href={telHref(clinicPhone)}
+              h="auto"
+              aria-label={`Call your clinic, ${clinicPhone}`}
+            >
+              Your clinic: {clinicPhone}
+            </Button>
+          )}
+          <Button {...line} href="tel:911">
+            Call 911
+          </Button>
+        </Group>
+      </Stack>
     </Alert>
   );
 }
@@ -99,7 +102,7 @@ export function CrisisHelpButton({
         position="bottom"
         size="auto"
         title="Crisis help, 24 hours a day"
-        closeButtonProps={{ 'aria-label': 'Close crisis help', size: 'lg' }}
+        closeButtonProps={{ 'aria-label': 'Close crisis help', size: 'xl' }}
       >
         <Stack gap="sm" pb="md">
           <Text size="sm">

@@ -150,8 +150,27 @@ export function PreparationChecklistCard({
   );
 }
 
+/**
+ * Several questionnaires due are one to-do here (the questionnaires card below lists each one), so the list
+ * stays short on a phone: "3 questionnaires to fill in", with the button to the first.
+ */
+export function groupedTodos(todos: Todo[]): Todo[] {
+  const questionnaires = todos.filter((t) => t.kind === 'questionnaire');
+  if (questionnaires.length < 2) return todos;
+  const first = questionnaires[0]!;
+  const summary: Todo = {
+    kind: 'questionnaire',
+    label: `${questionnaires.length} questionnaires to fill in`,
+    detail: `First: ${first.label.replace(/^Fill in the /, '')}${first.detail ? ` (${first.detail})` : ''}`,
+    dueDate: first.dueDate,
+    action: { label: 'Start the first', to: first.action.to },
+  };
+  return [summary, ...todos.filter((t) => t.kind !== 'questionnaire')];
+}
+
 /** Everything waiting for the patient, in one list, each with the button that takes them to it. */
-export function TodosCard({ todos }: { todos: Todo[] }) {
+export function TodosCard({ todos: all }: { todos: Todo[] }) {
+  const todos = groupedTodos(all);
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="todos-title">
       <Stack gap="sm">

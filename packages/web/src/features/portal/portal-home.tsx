@@ -1,4 +1,4 @@
-import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
@@ -44,11 +44,13 @@ export function PortalHome() {
       {/* SLOT (TRENDS helper): <PortalProgressCard /> from features/trends/portal-progress-card.tsx. */}
       <IntakeCard />
       <Text size="sm" c="dimmed">
-        Times are in your clinic’s time zone ({view.timeZone}).{' '}
-        <Anchor component={Link} to="/portal/details">
-          My details
-        </Anchor>
+        Times are in your clinic’s time zone ({view.timeZone}).
       </Text>
+      <Group>
+        <Button component={Link} to="/portal/details" variant="default" size="md">
+          My details
+        </Button>
+      </Group>
     </Stack>
   );
 }

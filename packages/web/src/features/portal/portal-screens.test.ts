@@ -190,6 +190,22 @@ describe('the portal home', () => {
     expect(html).toContain('Your intake');
   });
 
+  it('folds several questionnaires into one to-do (the questionnaires card lists each)', () => {
+    const view = home();
+    const gad7 = {
+      ...view.todos[0]!,
+      label: 'Fill in the Generalized Anxiety Disorder-7',
+      detail: '7 questions · Due by 2026-06-05',
+      action: { label: 'Start GAD-7', to: '/portal/measures/00000000-0000-4000-8000-0000000000e2' },
+    };
+    const html = renderPortal('/portal', seeded(home({ todos: [view.todos[0]!, gad7, view.todos[1]!] })));
+    expect(html).toContain('2 questionnaires to fill in');
+    expect(html).toContain('First: Patient Health Questionnaire-9 (10 questions · Due by 2026-06-02)');
+    expect(html).toContain('Start the first');
+    expect(html).not.toContain('Start GAD-7');
+    expect(html).toContain('Sign “General KAP consent”');
+  });
+
   it('has no checklist, and says so, when nothing is booked', () => {
     const html = renderPortal('/portal', seeded(home({ nextSession: null, preparation: null, todos: [] })));
     expect(html).toContain('No session is booked yet.');
@@ -275,6 +291,7 @@ describe('the portal shell', () => {
     expect(html).toContain('href="tel:988"');
     expect(html).toContain('href="sms:988"');
     expect(html).toContain('href="tel:5550100142"');
+    expect(html).toContain('Your clinic: (555) 010-0142');
     expect(html).toContain('href="tel:911"');
     // Not the "page not found" screen: the page is inside the portal's shell.
     expect(html).not.toContain('Page not found');

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconFileText, IconPrinter } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
@@ -134,12 +134,13 @@ export function PortalSessionsPage() {
             )}
           </section>
           <Text size="sm" c="dimmed">
-            Times are in your clinic’s time zone ({history.data.timeZone}). Upcoming sessions are under{' '}
-            <Anchor component={Link} to="/portal/appointments">
-              Appointments
-            </Anchor>
-            .
+            Times are in your clinic’s time zone ({history.data.timeZone}).
           </Text>
+          <Group>
+            <Button component={Link} to="/portal/appointments" variant="default" size="md">
+              Upcoming: your appointments
+            </Button>
+          </Group>
         </>
       )}
     </Stack>

@@ -127,7 +127,7 @@ export function PortalShell() {
   const { pathname } = useLocation();
   const clinicPhone = crisis.data?.clinicPhone ?? null;
   return (
-    <>
+    <div className="kapstone-portal">
       <a className="skip-link" href="#main-content">
         Skip to main content
       </a>
@@ -198,7 +198,7 @@ export function PortalShell() {
         position="right"
         size="xs"
         title={session.user.displayName}
-        closeButtonProps={{ 'aria-label': 'Close the menu', size: 'lg' }}
+        closeButtonProps={{ 'aria-label': 'Close the menu', size: 'xl' }}
       >
         <Stack gap={4} component="nav" aria-label="Portal">
           {portalNavigation.map((entry) => (
@@ -226,6 +226,6 @@ export function PortalShell() {
       </Container>
       <BottomNavigation onMenu={menu.toggle} menuOpen={menuOpen} />
       <IdleTimeoutWatcher onSignOut={signOut} />
-    </>
+    </div>
   );
 }
