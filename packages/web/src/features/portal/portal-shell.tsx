@@ -2,6 +2,7 @@ import { Box, Burger, Button, Container, Drawer, Group, NavLink, Stack, Text, Ti
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconCalendarEvent,
+  IconChartLine,
   IconFileCertificate,
   IconHistory,
   IconHome,
@@ -38,6 +39,7 @@ export const portalNavigation: PortalNavigationEntry[] = [
   },
   // SLOT (JOURNAL, TRENDS helpers): /portal/journal and /portal/progress join here once their pages land.
   { to: '/portal/journal', label: 'My journal', icon: <IconNotebook size={22} aria-hidden /> },
+  { to: '/portal/progress', label: 'My progress', icon: <IconChartLine size={22} aria-hidden /> },
   {
     to: '/portal/sessions',
     label: 'My sessions',
