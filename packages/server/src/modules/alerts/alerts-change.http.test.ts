@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.ts';
 import type { DatabaseHandle } from '../../db/client.ts';
-import { alert, measureAssignment } from '../../db/schema/index.ts';
+import { alert, measureAssignment, treatmentPlanEvent } from '../../db/schema/index.ts';
 import type { MeasureReason } from '../../db/schema/measures.ts';
 import { createTestDatabase } from '../../testing/database.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type SignedIn,
   signIn,
 } from '../../testing/factories.ts';
+import { createDosingSession } from '../session-safety/session.fixture.ts';
 
 let database: DatabaseHandle;
 let app: FastifyInstance;
@@ -204,5 +205,33 @@ describe('relapse', () => {
         ['worsening', back.responseId],
       ].sort(),
     );
+  });
+
+  it('counts a measurement after the plan ended (and after the last dose) as follow-up', async () => {
+    const k = await course();
+    await answer(k, 20, 'baseline');
+    const session = await createDosingSession(database.db, {
+      clinicId: k.clinicId,
+      patientId: k.patientId,
+      staffId: k.prescriber.id,
+      product: 'ketamine-racemic',
+      dosingStartedAt: new Date(clock.now().getTime() + 24 * 60 * 60_000).toISOString(),
+      dischargedAfterMinutes: 120,
+    });
+    await answer(k, 9, 'weekly');
+    await answer(k, 13, 'weekly'); // lost, but the plan is still running: no relapse yet
+    expect(await alertsOf(k)).toEqual([]);
+    await database.db.insert(treatmentPlanEvent).values({
+      id: randomUUID(),
+      clinicId: k.clinicId,
+      planId: session.planId,
+      patientId: k.patientId,
+      kind: 'ended',
+      reason: 'course-complete',
+      occurredAt: new Date(clock.now().getTime() + 60_000),
+      actorId: k.prescriber.id,
+    });
+    const after = await answer(k, 14, 'staff');
+    expect((await alertsOf(k)).map((a) => [a.kind, a.sourceId])).toEqual([['relapse', after.responseId]]);
   });
 });
