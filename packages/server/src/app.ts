@@ -35,6 +35,7 @@ import { planRoutes } from './modules/plans/plans.routes.ts';
 import { portalRoutes } from './modules/portal/portal.routes.ts';
 import { preparationRoutes } from './modules/preparation/preparation.routes.ts';
 import { remsRoutes } from './modules/rems/rems.routes.ts';
+import { researchExportRoutes } from './modules/research-export/research-export.routes.ts';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.ts';
 import { vitalsRoutes } from './modules/screening/vitals.routes.ts';
 import { adverseEventRoutes } from './modules/session-safety/adverse-events.routes.ts';
@@ -229,6 +230,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   trendsRoutes(app, deps);
   portalRoutes(app, deps);
   outcomesRoutes(app, deps);
+  researchExportRoutes(app, deps);
 
   await serveWebApp(app, config.webDistDir);
   return app;

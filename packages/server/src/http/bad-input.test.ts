@@ -438,6 +438,32 @@ const badRequests: [string, () => InjectOptions, number][] = [
     () => ({ method: 'GET', url: '/api/v1/outcomes?ageBand=20-30' }),
     400,
   ],
+  [
+    'research exports: a date range that ends before it starts',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/research/exports',
+      payload: { instruments: ['phq9'], from: '2026-06-01', to: '2026-05-01', formats: ['csv'] },
+    }),
+    400,
+  ],
+  [
+    'research exports: a file that an export never holds',
+    () => ({
+      method: 'GET',
+      url: '/api/v1/research/exports/5c402ab5-3404-4296-b307-7e4fc538f036/files/mrn-list.csv',
+    }),
+    400,
+  ],
+  [
+    'research exports: an unknown format and instrument',
+    () => ({
+      method: 'POST',
+      url: '/api/v1/research/exports',
+      payload: { instruments: ['bdi'], from: '2026-05-01', to: '2026-06-01', formats: ['xlsx'] },
+    }),
+    400,
+  ],
 ];
 
 describe('bad input never reaches a 5xx', () => {

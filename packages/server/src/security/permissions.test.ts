@@ -61,6 +61,7 @@ const expectedGrid = `
   care.settings.manage       .     .     .     .     x     .
   outcomes.read              x     .     .     .     x     x
   research.export            .     .     .     .     x     x
+  research.export.delete     .     .     .     .     x     .
   portal.self                .     .     .     .     .     .
 `;
 const gridRoles: Role[] = ['prescriber', 'nurse', 'therapist', 'frontdesk', 'admin', 'researcher'];

@@ -83,6 +83,8 @@ export const permissions = [
   'outcomes.read',
   /** Run and download de-identified research exports (Safe Harbor), research-consented patients only. */
   'research.export',
+  /** Delete the files of a research export (retention); the export record stays. */
+  'research.export.delete',
   /** A patient reading their own record in the portal. */
   'portal.self',
 ] as const;
@@ -194,6 +196,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'care.settings.manage',
     'outcomes.read',
     'research.export',
+    'research.export.delete',
   ],
   researcher: ['research.read', 'outcomes.read', 'research.export'],
 };

@@ -338,6 +338,16 @@ beforeAll(async () => {
     payload: { ...walkIntegrationNote(), dosingSessionId: ids.sessionId },
   });
   ids.integrationNoteId = walkIntegrationNoteId;
+  // Research exports: one asked for by the admin (its job does not run in the walk, so downloading a file and
+  // deleting the files answer 409).
+  ids.exportId = (
+    await admin({
+      method: 'POST',
+      url: '/api/v1/research/exports',
+      payload: samples['POST /api/v1/research/exports']!.payload as object,
+    })
+  ).json().id;
+  ids.name = 'patients.csv';
 });
 afterAll(async () => {
   await app?.close();
@@ -879,6 +889,13 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/ledger/dispensing-log.pdf': {},
   'GET /api/v1/ledger/settings': {},
   'PUT /api/v1/ledger/settings': { payload: { jurisdiction: 'federal', retentionYears: 2 } },
+  'POST /api/v1/research/exports': {
+    payload: { instruments: ['phq9'], from: '2026-04-01', to: '2026-05-01', formats: ['csv', 'ndjson'] },
+  },
+  'GET /api/v1/research/exports': {},
+  'GET /api/v1/research/exports/:exportId': {},
+  'GET /api/v1/research/exports/:exportId/files/:name': {},
+  'DELETE /api/v1/research/exports/:exportId/files': {},
   'GET /api/v1/outcomes': { query: { instrument: 'phq9', route: 'im' } },
 };
 
