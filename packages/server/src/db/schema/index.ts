@@ -16,6 +16,7 @@ export * from './ledger-reports.ts';
 export * from './measures.ts';
 export * from './patients.ts';
 export * from './plans.ts';
+export * from './reminders.ts';
 export * from './research.ts';
 export * from './scheduling.ts';
 export * from './screening.ts';
