@@ -1,5 +1,5 @@
 import type { InstrumentId } from '@kapstone/clinical';
-import { and, asc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import {
   dosingSession,
@@ -53,8 +53,7 @@ export async function loadScoreSeries(
       total: observation.value,
       band: observation.band,
       reason: measureAssignment.reason,
-      // The measure schedule's key column lands with the schedule (issue 6, jobs); until then, none.
-      scheduleKey: sql<string | null>`NULL`,
+      scheduleKey: measureAssignment.scheduleKey,
     })
     .from(questionnaireResponse)
     .leftJoin(
