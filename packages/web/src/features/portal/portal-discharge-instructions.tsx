@@ -32,13 +32,14 @@ export function PortalDischargeInstructionsCard() {
           </List>
         )}
         <Group>
-          <Anchor
+          <Button
             component={Link}
             to={`/portal/sessions/${encodeURIComponent(latest.sessionId)}/instructions`}
-            fw={600}
+            variant="light"
+            size="md"
           >
             Read your discharge instructions
-          </Anchor>
+          </Button>
         </Group>
         {list.data.items.length > 1 && (
           <Text size="sm" c="dimmed">
