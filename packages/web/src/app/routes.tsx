@@ -27,6 +27,7 @@ import { PortalSessionsPage } from '../features/portal/portal-sessions-page.tsx'
 import { PortalShell } from '../features/portal/portal-shell.tsx';
 import { PreparationPage } from '../features/preparation/preparation-page.tsx';
 import { RemsPage } from '../features/rems/rems-page.tsx';
+import { ResearchExportsPage } from '../features/research/research-exports-page.tsx';
 import { CourseBookingPage } from '../features/scheduling/course-booking-page.tsx';
 import { PortalAppointmentsPage } from '../features/scheduling/portal-appointments.tsx';
 import { SchedulePage } from '../features/scheduling/schedule-page.tsx';
@@ -180,6 +181,14 @@ export function AppRoutes() {
               element={
                 <RequirePermission permission="outcomes.read">
                   <OutcomesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="/research/exports"
+              element={
+                <RequirePermission permission="research.export">
+                  <ResearchExportsPage />
                 </RequirePermission>
               }
             />

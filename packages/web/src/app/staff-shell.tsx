@@ -7,6 +7,7 @@ import {
   IconChartLine,
   IconFileCertificate,
   IconFileCheck,
+  IconFileExport,
   IconHeartbeat,
   IconHeartHandshake,
   IconLogout,
@@ -98,6 +99,12 @@ export const staffNavigation: NavigationEntry[] = [
     label: 'Practice outcomes',
     icon: <IconChartLine size={18} aria-hidden />,
     anyOf: ['outcomes.read'],
+  },
+  {
+    to: '/research/exports',
+    label: 'Research exports',
+    icon: <IconFileExport size={18} aria-hidden />,
+    anyOf: ['research.export'],
   },
 ];
 
