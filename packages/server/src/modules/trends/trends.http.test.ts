@@ -64,10 +64,14 @@ const phq9Totaling = (total: number) => {
 };
 
 /** A PHQ-9 answered at `at` for a measure of the given reason (and schedule key), entered by the prescriber. */
-async function phq9At(
+const phq9At = (patientId: string, at: string, total: number, reason: MeasureReason, scheduleKey?: string) =>
+  answeredAt(patientId, 'phq9', at, phq9Totaling(total), reason, scheduleKey);
+
+async function answeredAt(
   patientId: string,
+  instrument: 'phq9' | 'audit-c',
   at: string,
-  total: number,
+  answers: number[],
   reason: MeasureReason,
   scheduleKey?: string,
 ) {
@@ -77,7 +81,7 @@ async function phq9At(
     id: assignmentId,
     clinicId,
     patientId,
-    instrument: 'phq9',
+    instrument,
     reason,
     respondent: 'patient',
     dueDate: at.slice(0, 10),
@@ -92,7 +96,7 @@ async function phq9At(
   )({
     method: 'POST',
     url: `/api/v1/patients/${patientId}/measure-assignments/${assignmentId}/responses`,
-    payload: { id: randomUUID(), answers: phq9Totaling(total) },
+    payload: { id: randomUUID(), answers },
   });
   expect(entered.statusCode, entered.body).toBe(201);
 }
@@ -235,6 +239,8 @@ describe('GET /api/v1/patients/:patientId/measurement-summary', () => {
     await phq9At(relapsing, '2026-03-20T15:00:00Z', 6, 'end-of-course', 'end-of-course');
     await phq9At(relapsing, '2026-04-20T15:00:00Z', 7, 'follow-up', 'follow-up:1m');
     await phq9At(relapsing, '2026-06-20T15:00:00Z', 13, 'follow-up', 'follow-up:3m');
+    await answeredAt(relapsing, 'audit-c', '2026-03-02T15:30:00Z', [1, 0, 0], 'baseline', 'baseline');
+    await answeredAt(relapsing, 'audit-c', '2026-04-20T15:30:00Z', [2, 1, 0], 'follow-up', 'follow-up:1m');
   }, 120_000);
 
   it('gives the series, baseline, bands, lines, course status, dosing markers and the maintenance signal', async () => {
@@ -285,6 +291,13 @@ describe('GET /api/v1/patients/:patientId/measurement-summary', () => {
     expect(phq9.maintenance!.explanation).toContain('Murrough 2013');
     // The helper's own field never reaches the client.
     expect(response.body).not.toContain('inFollowUp');
+
+    // A screener is charted, after the change instruments, without a course status or signal.
+    expect(body.instruments.map((i: InstrumentSummary) => i.instrument)).toEqual(['phq9', 'audit-c']);
+    const auditC = body.instruments[1] as InstrumentSummary;
+    expect(auditC.series.map((p) => p.total)).toEqual([1, 3]);
+    expect(auditC.baseline?.total).toBe(1);
+    expect([auditC.course, auditC.maintenance, auditC.lines.response]).toEqual([null, null, null]);
   });
 
   it('writes one audit event for the read, naming the patient', async () => {

@@ -131,22 +131,27 @@ export async function measurementSummary(ctx: ServiceContext, patientId: string)
       const since = baseline ? points.slice(baselineIndex + 1) : [];
       const guides = instrumentChartGuides(id, baseline?.total ?? null, { cutoffs: settings.cutoffs });
       const options = { sessionsCompleted, noResponseAfterSessions };
-      const course = baseline
-        ? assessCourse(
-            id,
-            baseline.total,
-            since.map((p) => p.total),
-            options,
-          )
-        : null;
-      const signal = baseline
-        ? maintenanceSignal(
-            id,
-            baseline.total,
-            since.map((p, i) => ({ ...presented[baselineIndex + 1 + i]!, inFollowUp: inFollowUp(p) })),
-            options,
-          )
-        : null;
+      // Screeners (AUDIT-C, DAST-10, MDQ...) have no response criterion: a course status would only ever say
+      // "no response yet", so they are charted without one (clinical-reference 1.13).
+      const tracksChange = (changeInstruments as readonly InstrumentId[]).includes(id);
+      const course =
+        tracksChange && baseline
+          ? assessCourse(
+              id,
+              baseline.total,
+              since.map((p) => p.total),
+              options,
+            )
+          : null;
+      const signal =
+        tracksChange && baseline
+          ? maintenanceSignal(
+              id,
+              baseline.total,
+              since.map((p, i) => ({ ...presented[baselineIndex + 1 + i]!, inFollowUp: inFollowUp(p) })),
+              options,
+            )
+          : null;
       const strip = ({ inFollowUp: _, ...point }: (typeof presented)[number] & { inFollowUp: boolean }) =>
         point;
       return {
