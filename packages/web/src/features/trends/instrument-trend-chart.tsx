@@ -187,7 +187,8 @@ export function InstrumentTrendChart(props: InstrumentTrendChartProps) {
         />
         {model.rows.length > 0 && (
           <details>
-            <summary>
+            {/* 12 px above and below the line: a 44-px target on a phone. */}
+            <summary style={{ padding: '12px 0', cursor: 'pointer' }}>
               <Text span size="sm">
                 Show the scores as a table
               </Text>
