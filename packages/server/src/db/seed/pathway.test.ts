@@ -336,6 +336,39 @@ describe.runIf(testEngine() === 'pglite')('the demo care pathway', () => {
     }
   });
 
+  it('has the patients with completed sessions rate each one and keep a journal, some entries shared', async () => {
+    // patient5: three completed sessions in each clinic; Harbor's patient6 one (SPRAVATO), Summit's none yet.
+    const walks = [
+      ['harbor', 'patient5', { ratings: 3, entries: 5, shared: 2 }],
+      ['summit', 'patient5', { ratings: 3, entries: 5, shared: 2 }],
+      ['harbor', 'patient6', { ratings: 1, entries: 2, shared: 1 }],
+      ['summit', 'patient6', { ratings: 0, entries: 0, shared: 0 }],
+    ] as const;
+    for (const [slug, login, counts] of walks) {
+      const self = as(app, await signIn(app, `${login}@${slug}.demo`, demoPassword));
+      const me = (await self({ method: 'GET', url: '/api/v1/me/patient' })).json();
+      const ratings = (await self({ method: 'GET', url: '/api/v1/me/experience-ratings' })).json();
+      expect(ratings.rated, `${login}@${slug}`).toHaveLength(counts.ratings);
+      expect(ratings.due).toEqual([]);
+      const journal = (await self({ method: 'GET', url: '/api/v1/me/journal' })).json();
+      const entries = journal.items as { id: string; text: string; shared: boolean; history: unknown[] }[];
+      expect(entries, `${login}@${slug}`).toHaveLength(counts.entries);
+      const shared = entries.filter((e) => e.shared);
+      expect(shared).toHaveLength(counts.shared);
+      const staff = as(app, await signIn(app, `prescriber@${slug}.demo`, demoPassword));
+      const chart = (await staff({ method: 'GET', url: `/api/v1/patients/${me.id}/journal` })).json();
+      // The chart shows exactly the entries shared now: never a private one, nor one shared and then withdrawn.
+      expect(chart.items.map((e: { id: string }) => e.id).sort()).toEqual(shared.map((e) => e.id).sort());
+      for (const hidden of entries.filter((e) => !e.shared))
+        expect(JSON.stringify(chart)).not.toContain(hidden.text);
+      const rated = (
+        await staff({ method: 'GET', url: `/api/v1/patients/${me.id}/experience-ratings` })
+      ).json();
+      expect(rated.items).toHaveLength(counts.ratings);
+      expect(rated.difficultyFlagAtLeast).toBeNull();
+    }
+  });
+
   it('keeps every clinic’s audit chain intact after the walk', async () => {
     const clinics = await database.db.select({ id: clinic.id }).from(clinic);
     for (const { id } of clinics) {
