@@ -1,5 +1,6 @@
 import {
   ageInYears,
+  dateShiftRange,
   daysBetween,
   type InstrumentId,
   instruments,
@@ -369,8 +370,7 @@ const shiftedDateColumn: Column = {
   name: 'shifted_date',
   type: 'date',
   description: 'The day of the event moved by the patient’s date shift: for ordering and intervals only',
-  deidentification:
-    'Shifted by a random whole number of days (−180 to +180, never 0) per patient per export; the shift is never exported. Not the real date',
+  deidentification: `Shifted by a random whole number of days (${dateShiftRange.minDays} to +${dateShiftRange.maxDays}, never 0) per patient per export; the shift is never exported. Not the real date`,
 };
 const kept = 'Coded value or number; not an identifier';
 

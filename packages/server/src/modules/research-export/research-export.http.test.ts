@@ -23,6 +23,7 @@ import {
 } from '../../db/schema/index.ts';
 import type { PatientDemographics } from '../../db/schema/patients.ts';
 import { JobRunner } from '../../jobs/runner.ts';
+import type { JobEnvironment } from '../../jobs/types.ts';
 import { createTestDatabase } from '../../testing/database.ts';
 import {
   as,
@@ -49,6 +50,7 @@ import { createResearchExportHandler } from './research-export.service.ts';
 let database: DatabaseHandle;
 let app: FastifyInstance;
 let runner: JobRunner;
+let jobEnv: JobEnvironment;
 const clock = new ManualClock('2026-11-20T15:00:00Z');
 let clinicId: string;
 let timeZone: string;
@@ -403,11 +405,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     WEB_DIST_DIR: '/nonexistent-kapstone-web',
   });
-  runner = new JobRunner(
-    { database: database.db, clock, config, log: { info() {}, warn() {}, error() {} } },
-    [createResearchExportHandler()],
-    [],
-  );
+  jobEnv = { database: database.db, clock, config, log: { info() {}, warn() {}, error() {} } };
+  runner = new JobRunner(jobEnv, [createResearchExportHandler()], []);
 }, 120_000);
 
 afterAll(async () => {
@@ -792,6 +791,39 @@ describe('research export routes', () => {
     expect(
       (await as(app, researcher)({ method: 'GET', url: `/api/v1/research/exports/${id}` })).statusCode,
     ).toBe(404);
+  });
+
+  it('does no harm when its job runs again (a retry after the files were written)', async () => {
+    const { id, files } = await buildExport();
+    let reported = 0;
+    await createResearchExportHandler().run(
+      { id: randomUUID(), clinicId, kind: 'research-export', payload: { exportId: id }, attempt: 2 },
+      jobEnv,
+      async () => {
+        reported++;
+      },
+    );
+    expect(reported).toBe(0);
+    const again = await as(
+      app,
+      researcher,
+    )({ method: 'GET', url: `/api/v1/research/exports/${id}/files/patients.csv` });
+    expect(again.body).toBe(files['patients.csv']);
+    const key = await database.db
+      .select()
+      .from(researchExportSubject)
+      .where(and(eq(researchExportSubject.clinicId, clinicId), eq(researchExportSubject.exportId, id)));
+    expect(key).toHaveLength(consented.length);
+    // A second export of the same patients draws new research ids: two exports cannot be joined on them.
+    const second = await buildExport();
+    const secondKey = await database.db
+      .select()
+      .from(researchExportSubject)
+      .where(
+        and(eq(researchExportSubject.clinicId, clinicId), eq(researchExportSubject.exportId, second.id)),
+      );
+    const firstIds = new Set(key.map((k) => k.researchId));
+    expect(secondKey.filter((k) => firstIds.has(k.researchId))).toEqual([]);
   });
 
   it("hides a clinic's exports from another clinic (404)", async () => {
