@@ -361,6 +361,15 @@ describe('GET /api/v1/patients/:patientId/measurement-summary', () => {
       const phq9 = phq9Of(body);
       expect(phq9.course?.status).toBe('no-response');
       expect(phq9.course?.reasons.join(' ')).toContain('3 dosing sessions');
+      // A stored value that is not a whole number of sessions is treated as not set, never a 500.
+      await database.db
+        .update(clinic)
+        .set({ settings: { ...settings, outcomes: { noResponseAfterSessions: 2.5 } } })
+        .where(eq(clinic.id, clinicId));
+      const odd = await summaryOf(prescriber, flat);
+      expect(odd.statusCode).toBe(200);
+      expect(odd.json().noResponseAfterSessions).toBeNull();
+      expect(phq9Of(odd.json()).course?.status).toBe('no-response-yet');
     } finally {
       await database.db.update(clinic).set({ settings }).where(eq(clinic.id, clinicId));
     }

@@ -110,7 +110,9 @@ export async function measurementSummary(ctx: ServiceContext, patientId: string)
   const courseDoses = await loadCourseDoses(ctx, patientId);
   const doses = await doseDetails(ctx, patientId, courseDoses);
   const firstDoseAt = courseDoses[0]?.at ?? null;
-  const noResponseAfterSessions = settings.outcomes?.noResponseAfterSessions;
+  // Settings are stored data: anything but a whole number of sessions ≥ 1 counts as not set.
+  const setting = settings.outcomes?.noResponseAfterSessions;
+  const noResponseAfterSessions = Number.isInteger(setting) && setting! >= 1 ? setting : undefined;
   const sessionsCompleted = courseDoses.length;
 
   const summaries = [...series.entries()]
