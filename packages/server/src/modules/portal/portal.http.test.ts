@@ -352,6 +352,29 @@ describe('GET /api/v1/me/sessions', () => {
     const secret = 'Talked through the recurring dream of the red staircase and Aunt Philippa.';
     await writeNote(patient.id, earlier.appointmentId, secret);
     await writeNote(patient.id, integrationId, `${secret} Integration follow-up.`);
+    // The therapist's integration notes: one held in the booked appointment (with a psychotherapy part), one
+    // documented without an appointment. Their progress content stays in the chart, not in this history.
+    const integrationNote = (payload: Record<string, unknown>) =>
+      as(
+        app,
+        therapist,
+      )({
+        method: 'POST',
+        url: `/api/v1/patients/${patient.id}/integration-notes`,
+        payload: { id: randomUUID(), dosingSessionId: earlier.id, ...payload },
+      });
+    const held = await integrationNote({
+      appointmentId: integrationId,
+      heldOn: '2026-05-13',
+      content: { themes: 'Themes of the lighthouse keeper and forgiveness' },
+      psychotherapyNotes: 'Aunt Philippa again; the staircase dream as a threshold.',
+    });
+    expect(held.statusCode, held.body).toBe(201);
+    const unbooked = await integrationNote({
+      heldOn: '2026-05-15',
+      content: { insights: 'Insight about the orchard and her father' },
+    });
+    expect(unbooked.statusCode, unbooked.body).toBe(201);
 
     const reply = await self({ method: 'GET', url: '/api/v1/me/sessions' });
     expect(reply.statusCode, reply.body).toBe(200);
@@ -383,15 +406,26 @@ describe('GET /api/v1/me/sessions', () => {
         },
       },
     ]);
+    const followsEarlier = { sessionId: earlier.id, date: '2026-05-12' };
     expect(body.integrationSessions).toEqual([
+      {
+        appointmentId: null,
+        date: '2026-05-15',
+        startsAt: null,
+        endsAt: null,
+        roomName: null,
+        followsSession: followsEarlier,
+      },
       {
         appointmentId: integrationId,
         date: '2026-05-13',
         startsAt: '2026-05-13T15:00:00.000Z',
         endsAt: '2026-05-13T16:00:00.000Z',
         roomName: null,
+        followsSession: followsEarlier,
       },
     ]);
+    for (const words of ['lighthouse', 'orchard', 'threshold']) expect(reply.body).not.toContain(words);
     expect(reply.body).not.toContain(theirs.id);
     expect(reply.body).not.toContain('red staircase');
     expect(reply.body).not.toContain('Philippa');
@@ -400,7 +434,9 @@ describe('GET /api/v1/me/sessions', () => {
 
     const theirsView = (await other.self({ method: 'GET', url: '/api/v1/me/sessions' })).json();
     expect(theirsView.dosingSessions.map((s: { sessionId: string }) => s.sessionId)).toEqual([theirs.id]);
-    expect(theirsView.integrationSessions).toHaveLength(1);
+    expect(theirsView.integrationSessions.map((i: { followsSession: unknown }) => i.followsSession)).toEqual([
+      null,
+    ]);
 
     const [event] = await database.db
       .select()
@@ -413,7 +449,7 @@ describe('GET /api/v1/me/sessions', () => {
         ),
       );
     expect(event).toMatchObject({ resourceType: 'dosing_session', outcome: 'success' });
-    expect(event!.detail).toEqual({ dosing: 2, integration: 1 });
+    expect(event!.detail).toEqual({ dosing: 2, integration: 2 });
   });
 
   it('refuses staff and bad query parameters', async () => {

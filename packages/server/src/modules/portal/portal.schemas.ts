@@ -100,11 +100,14 @@ export const dosingSessionHistoryView = z.object({
 });
 
 export const integrationSessionHistoryView = z.object({
-  appointmentId: z.uuid(),
+  /** The booked integration appointment; null when the session was documented without one. */
+  appointmentId: z.uuid().nullable(),
   date: z.string(),
-  startsAt: z.string(),
-  endsAt: z.string(),
+  startsAt: z.string().nullable(),
+  endsAt: z.string().nullable(),
   roomName: z.string().nullable(),
+  /** The ketamine session it followed, when the therapist's note says so. */
+  followsSession: z.object({ sessionId: z.uuid(), date: z.string() }).nullable(),
 });
 
 export const sessionHistoryView = z.object({

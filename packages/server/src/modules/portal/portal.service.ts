@@ -6,6 +6,7 @@ import {
   appointment,
   clinic,
   dosingSession,
+  integrationNote,
   patient,
   room,
   schedulingSettings,
@@ -374,7 +375,7 @@ export async function mySessions(ctx: ServiceContext): Promise<SessionHistoryVie
     .where(and(eq(dosingSession.clinicId, ctx.clinicId), eq(dosingSession.patientId, patientId)))
     .orderBy(desc(dosingSession.checkedInAt), desc(dosingSession.id))
     .limit(200);
-  const integration = await ctx.tx
+  const integrationAppointments = await ctx.tx
     .select({
       id: appointment.id,
       startsAt: appointment.startsAt,
@@ -394,6 +395,28 @@ export async function mySessions(ctx: ServiceContext): Promise<SessionHistoryVie
     )
     .orderBy(desc(appointment.startsAt), desc(appointment.id))
     .limit(200);
+  // The integration notes say which session each integration session followed and when it was held: only
+  // those facts are read (never the note's content, never its psychotherapy-note link).
+  const noteVersions = await ctx.tx
+    .select({
+      seriesId: integrationNote.seriesId,
+      version: integrationNote.version,
+      dosingSessionId: integrationNote.dosingSessionId,
+      appointmentId: integrationNote.appointmentId,
+      heldOn: integrationNote.heldOn,
+    })
+    .from(integrationNote)
+    .where(and(eq(integrationNote.clinicId, ctx.clinicId), eq(integrationNote.patientId, patientId)))
+    .orderBy(asc(integrationNote.seriesId), asc(integrationNote.version))
+    .limit(1000);
+  const notes = new Map<string, (typeof noteVersions)[number]>();
+  for (const v of noteVersions) notes.set(v.seriesId, v); // the latest version of each note stands
+  const integration = mergeIntegrationSessions(
+    integrationAppointments,
+    [...notes.values()],
+    facts.timeZone,
+    new Map(dosing.map((d) => [d.id, localParts(d.dosingStartedAt ?? d.checkedInAt, facts.timeZone).date])),
+  );
   ctx.audit.record({
     action: 'portal.sessions.read',
     resourceType: 'dosing_session',
@@ -423,12 +446,52 @@ export async function mySessions(ctx: ServiceContext): Promise<SessionHistoryVie
             }
           : null,
     })),
-    integrationSessions: integration.map((a) => ({
+    integrationSessions: integration,
+  };
+}
+
+type IntegrationSessionEntry = SessionHistoryView['integrationSessions'][number];
+
+/**
+ * The integration sessions attended: each booked integration appointment that is over (not cancelled), and
+ * each integration session the therapist documented, once (a note held in an appointment is that
+ * appointment). Newest first.
+ */
+function mergeIntegrationSessions(
+  appointments: { id: string; startsAt: Date; endsAt: Date; roomName: string | null }[],
+  notes: { dosingSessionId: string; appointmentId: string | null; heldOn: string }[],
+  timeZone: string,
+  dosingDates: Map<string, string>,
+): IntegrationSessionEntry[] {
+  const follows = (sessionId: string) => {
+    const date = dosingDates.get(sessionId);
+    return date ? { sessionId, date } : null;
+  };
+  const noteByAppointment = new Map(notes.filter((n) => n.appointmentId).map((n) => [n.appointmentId!, n]));
+  const entries: IntegrationSessionEntry[] = appointments.map((a) => {
+    const note = noteByAppointment.get(a.id);
+    return {
       appointmentId: a.id,
-      date: localParts(a.startsAt, facts.timeZone).date,
+      date: localParts(a.startsAt, timeZone).date,
       startsAt: a.startsAt.toISOString(),
       endsAt: a.endsAt.toISOString(),
       roomName: a.roomName ?? null,
-    })),
-  };
+      followsSession: note ? follows(note.dosingSessionId) : null,
+    };
+  });
+  const listed = new Set(appointments.map((a) => a.id));
+  for (const note of notes) {
+    if (note.appointmentId && listed.has(note.appointmentId)) continue;
+    entries.push({
+      appointmentId: null,
+      date: note.heldOn,
+      startsAt: null,
+      endsAt: null,
+      roomName: null,
+      followsSession: follows(note.dosingSessionId),
+    });
+  }
+  return entries.sort(
+    (a, b) => b.date.localeCompare(a.date) || (b.startsAt ?? '').localeCompare(a.startsAt ?? ''),
+  );
 }

@@ -243,6 +243,15 @@ const sessionsView: SessionHistory = {
       startsAt: '2026-05-13T15:00:00Z',
       endsAt: '2026-05-13T16:00:00Z',
       roomName: null,
+      followsSession: { sessionId: '00000000-0000-4000-8000-0000000000f1', date: '2026-05-12' },
+    },
+    {
+      appointmentId: null,
+      date: '2026-05-15',
+      startsAt: null,
+      endsAt: null,
+      roomName: null,
+      followsSession: null,
     },
   ],
 };
@@ -264,6 +273,9 @@ describe('my sessions', () => {
       'href="/api/v1/me/sessions/00000000-0000-4000-8000-0000000000f1/discharge-instructions.pdf"',
     );
     expect(html).toContain('Integration session · 11:00 AM – 12:00 PM');
+    expect(html).toContain('After your ketamine session of May 12, 2026');
+    // Documented without an appointment: the day, no times.
+    expect(html).toContain('May 15, 2026');
   });
 });
 

@@ -3,6 +3,7 @@ import { IconFileText, IconPrinter } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
+import { formatDate } from '../patients/patient-format.ts';
 import { type DosingSessionEntry, type IntegrationSessionEntry, useSessionHistory } from './portal.api.ts';
 import { clockTime, sessionDay } from './portal-format.ts';
 
@@ -76,11 +77,19 @@ function DosingSessionCard({ s, timeZone }: { s: DosingSessionEntry; timeZone: s
 function IntegrationSessionRow({ s, timeZone }: { s: IntegrationSessionEntry; timeZone: string }) {
   return (
     <Card withBorder radius="md" padding="md" component="li">
-      <Text fw={600}>{sessionDay(s.startsAt, timeZone)}</Text>
+      <Text fw={600}>{s.startsAt ? sessionDay(s.startsAt, timeZone) : formatDate(s.date)}</Text>
       <Text size="sm">
-        Integration session · {clockTime(s.startsAt, timeZone)} – {clockTime(s.endsAt, timeZone)}
+        Integration session
+        {s.startsAt && s.endsAt
+          ? ` · ${clockTime(s.startsAt, timeZone)} – ${clockTime(s.endsAt, timeZone)}`
+          : ''}
         {s.roomName ? ` · ${s.roomName}` : ''}
       </Text>
+      {s.followsSession && (
+        <Text size="sm" c="dimmed">
+          After your ketamine session of {formatDate(s.followsSession.date)}
+        </Text>
+      )}
     </Card>
   );
 }
@@ -128,7 +137,11 @@ export function PortalSessionsPage() {
             ) : (
               <Stack gap="xs" component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
                 {history.data.integrationSessions.map((s) => (
-                  <IntegrationSessionRow key={s.appointmentId} s={s} timeZone={history.data.timeZone} />
+                  <IntegrationSessionRow
+                    key={`${s.appointmentId ?? 'documented'}-${s.date}-${s.followsSession?.sessionId ?? ''}`}
+                    s={s}
+                    timeZone={history.data.timeZone}
+                  />
                 ))}
               </Stack>
             )}

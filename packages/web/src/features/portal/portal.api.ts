@@ -92,11 +92,14 @@ export interface DosingSessionEntry {
 }
 
 export interface IntegrationSessionEntry {
-  appointmentId: string;
+  /** Null when the therapist documented the session without a booked appointment. */
+  appointmentId: string | null;
   date: string;
-  startsAt: string;
-  endsAt: string;
+  startsAt: string | null;
+  endsAt: string | null;
   roomName: string | null;
+  /** The ketamine session it followed, when the therapist's note says so. */
+  followsSession: { sessionId: string; date: string } | null;
 }
 
 export interface SessionHistory {
