@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ManualClock } from '../../clock.ts';
 import { addDays, isoWeekday, localParts, zonedInstant } from '../../modules/scheduling/clinic-time.ts';
 import { demoPassword } from './demo-logins.ts';
+import { demoIntegration } from './integration.ts';
 import { demoJournal } from './journal.ts';
 import { bookableCourseItems, type Caller, call, SeedStepFailed, signIn } from './pathway.ts';
 
@@ -319,6 +320,17 @@ export async function seedDemoSessions(
     // The patients rate each completed session and write in their journal the evening after (journal.ts).
     tracks.push(demoJournal(staff.patient, starts, clinic.timeZone, end));
     tracks.push(demoJournal(nextPatient, nextStarts, clinic.timeZone, end));
+    // The therapist's integration notes after the planned patient's completed sessions (integration.ts).
+    tracks.push(
+      demoIntegration(
+        person(`therapist@${clinic.slug}.demo`),
+        clinic.slug,
+        clinic.patientId,
+        starts,
+        clinic.timeZone,
+        end,
+      ),
+    );
     plans.push({ clinic, staff });
   }
 
