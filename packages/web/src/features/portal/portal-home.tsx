@@ -4,7 +4,10 @@ import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { ConsentFormsCard } from '../consent/consent-forms-card.tsx';
 import { IntakeCard } from '../intake/intake-card.tsx';
+import { ExperienceRatingCard } from '../journal/experience-rating-card.tsx';
+import { JournalCard } from '../journal/journal-card.tsx';
 import { DueMeasuresCard } from '../measures/due-measures-card.tsx';
+import { PortalProgressCard } from '../trends/portal-progress-card.tsx';
 import { usePortalHome } from './portal.api.ts';
 import { PortalDischargeInstructionsCard } from './portal-discharge-instructions.tsx';
 import { NextSessionCard, PreparationChecklistCard, TodosCard } from './portal-home-cards.tsx';
@@ -39,9 +42,10 @@ export function PortalHome() {
       )}
       <TodosCard todos={view.todos} />
       <DueMeasuresCard />
-      {/* SLOT (JOURNAL helper): <ExperienceRatingCard /> and <JournalCard /> from features/journal/*. */}
+      <ExperienceRatingCard />
+      <JournalCard />
       <ConsentFormsCard />
-      {/* SLOT (TRENDS helper): <PortalProgressCard /> from features/trends/portal-progress-card.tsx. */}
+      <PortalProgressCard />
       <IntakeCard />
       <Text size="sm" c="dimmed">
         Times are in your clinic’s time zone ({view.timeZone}).

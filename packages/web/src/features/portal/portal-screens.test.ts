@@ -188,6 +188,8 @@ describe('the portal home', () => {
     expect(html).toContain('Questionnaires to fill in');
     expect(html).toContain('Consent forms');
     expect(html).toContain('Your intake');
+    expect(html).toContain('How was your session?');
+    expect(html).toContain('My progress');
   });
 
   it('folds several questionnaires into one to-do (the questionnaires card lists each)', () => {
@@ -290,6 +292,7 @@ const portalPages = [
   '/portal/intake',
   `/portal/measures/${phq9Id}`,
   '/portal/sessions/00000000-0000-4000-8000-0000000000f1/instructions',
+  '/portal/experience/00000000-0000-4000-8000-0000000000f1',
   ...portalNavigation.map((entry) => entry.to),
 ];
 
@@ -313,7 +316,7 @@ describe('the portal shell', () => {
     const html = renderPortal('/portal', seeded());
     expect(html).toContain('aria-label="Portal, quick links"');
     const bar = html.slice(html.indexOf('data-testid="portal-bottom-nav"'));
-    for (const label of ['Home', 'Appointments', 'Sessions', 'Menu']) expect(bar).toContain(label);
+    for (const label of ['Home', 'Appointments', 'Journal', 'Progress', 'Menu']) expect(bar).toContain(label);
     expect(bar).toContain('aria-current="page"');
     expect(html.match(/aria-label="Sign out"/g)).toHaveLength(1);
   });

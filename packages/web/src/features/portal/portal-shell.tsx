@@ -37,15 +37,21 @@ export const portalNavigation: PortalNavigationEntry[] = [
     icon: <IconCalendarEvent size={22} aria-hidden />,
     bottom: 'Appointments',
   },
-  // SLOT (JOURNAL, TRENDS helpers): /portal/journal and /portal/progress join here once their pages land.
+  {
+    to: '/portal/journal',
+    label: 'Journal',
+    icon: <IconNotebook size={22} aria-hidden />,
+    bottom: 'Journal',
+  },
+  {
+    to: '/portal/progress',
+    label: 'My progress',
+    icon: <IconChartLine size={22} aria-hidden />,
+    bottom: 'Progress',
+  },
   { to: '/portal/journal', label: 'My journal', icon: <IconNotebook size={22} aria-hidden /> },
   { to: '/portal/progress', label: 'My progress', icon: <IconChartLine size={22} aria-hidden /> },
-  {
-    to: '/portal/sessions',
-    label: 'My sessions',
-    icon: <IconHistory size={22} aria-hidden />,
-    bottom: 'Sessions',
-  },
+  { to: '/portal/sessions', label: 'My sessions', icon: <IconHistory size={22} aria-hidden /> },
   { to: '/portal/consents', label: 'Consent forms', icon: <IconFileCertificate size={22} aria-hidden /> },
   { to: '/portal/intake', label: 'Intake', icon: <IconNotes size={22} aria-hidden /> },
   { to: '/portal/details', label: 'My details', icon: <IconUser size={22} aria-hidden /> },
