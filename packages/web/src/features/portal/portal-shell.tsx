@@ -50,7 +50,6 @@ export const portalNavigation: PortalNavigationEntry[] = [
     bottom: 'Progress',
   },
   { to: '/portal/journal', label: 'My journal', icon: <IconNotebook size={22} aria-hidden /> },
-  { to: '/portal/progress', label: 'My progress', icon: <IconChartLine size={22} aria-hidden /> },
   { to: '/portal/sessions', label: 'My sessions', icon: <IconHistory size={22} aria-hidden /> },
   { to: '/portal/consents', label: 'Consent forms', icon: <IconFileCertificate size={22} aria-hidden /> },
   { to: '/portal/intake', label: 'Intake', icon: <IconNotes size={22} aria-hidden /> },
