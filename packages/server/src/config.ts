@@ -48,6 +48,8 @@ const environmentSchema = z.object({
       'must be an address or "Name <address>"',
     )
     .optional(),
+  /** Text messages (measure reminders): 'console' logs a redacted line; 'off' sends none. No gateway is built in. */
+  SMS_ADAPTER: z.enum(['console', 'off']).default('console'),
 });
 
 export interface Config {
@@ -65,6 +67,8 @@ export interface Config {
   secretKey: string;
   /** Outgoing mail: SMTP when configured; otherwise the console adapter (see modules/mail). */
   mail: { smtpUrl: string | null; from: string };
+  /** Text messages: the adapter measure reminders go through (modules/reminders/sms.ts). */
+  sms: { adapter: 'console' | 'off' };
 }
 
 /** Outside production, TOTP seeds are still encrypted, under this published key: fine for demos, not for patients. */
@@ -120,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDistDir: path.resolve(e.WEB_DIST_DIR ?? path.join(import.meta.dirname, '../../web/dist')),
     secretKey: e.KAPSTONE_SECRET_KEY ?? developmentSecretKey,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? 'Kapstone <no-reply@localhost>' },
+    sms: { adapter: e.SMS_ADAPTER },
   };
 }

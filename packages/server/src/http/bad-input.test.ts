@@ -362,6 +362,16 @@ const badRequests: [string, () => InjectOptions, number][] = [
     404,
   ],
   [
+    'measure schedule: a patient id that is not a UUID',
+    () => ({ method: 'GET', url: '/api/v1/patients/rowan/measure-schedule' }),
+    400,
+  ],
+  [
+    'measure schedule: a patient that does not exist',
+    () => ({ method: 'GET', url: '/api/v1/patients/5c402ab5-3404-4296-b307-7e4fc538f036/measure-schedule' }),
+    404,
+  ],
+  [
     'alerts: an inbox scope that does not exist',
     () => ({ method: 'GET', url: '/api/v1/alerts?scope=everyone' }),
     400,
@@ -385,12 +395,12 @@ const badRequests: [string, () => InjectOptions, number][] = [
     }),
     400,
   ],
+  ['journal: non-UUID patient id', () => ({ method: 'GET', url: '/api/v1/patients/patient-1/journal' }), 400],
   [
-    'journal: non-UUID patient id',
-    () => ({ method: 'GET', url: '/api/v1/patients/patient-1/journal' }),
+    'journal: unknown query parameter',
+    () => ({ method: 'GET', url: `${patientUrl()}/journal?all=true` }),
     400,
   ],
-  ['journal: unknown query parameter', () => ({ method: 'GET', url: `${patientUrl()}/journal?all=true` }), 400],
   [
     'experience ratings: non-UUID patient id',
     () => ({ method: 'GET', url: '/api/v1/patients/patient-1/experience-ratings' }),
@@ -428,6 +438,15 @@ const badRequests: [string, () => InjectOptions, number][] = [
   [
     'integration: a window whose first day is after its last',
     () => ({ method: 'PUT', url: '/api/v1/care-settings/integration', payload: { windowDays: [5, 2] } }),
+    400,
+  ],
+  [
+    'reminders: a send hour past 23, a maximum as text and an unknown key',
+    () => ({
+      method: 'PUT',
+      url: '/api/v1/care-settings/reminders',
+      payload: { sendHour: 24, maxReminders: 'three', colour: 'blue' },
+    }),
     400,
   ],
   ['unknown API path', () => ({ method: 'GET', url: '/api/v1/does-not-exist' }), 404],

@@ -614,6 +614,7 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
   'GET /api/v1/patients/:patientId/measures': {},
   'GET /api/v1/patients/:patientId/measurement-summary': {},
+  'GET /api/v1/patients/:patientId/measure-schedule': {},
   'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {
     payload: {
       id: '6a1d7c3e-2f4b-4e8a-9c5d-0b7e3f1a2c4d',
@@ -732,6 +733,8 @@ const samples: Record<string, Omit<InjectOptions, 'method' | 'url'>> = {
   'GET /api/v1/integration/adherence': { query: { state: 'missing,late' } },
   'GET /api/v1/care-settings/integration': {},
   'PUT /api/v1/care-settings/integration': { payload: { windowDays: [1, 3] } },
+  'GET /api/v1/care-settings/reminders': {},
+  'PUT /api/v1/care-settings/reminders': { payload: { sendHour: 9, maxReminders: 3 } },
   // Adverse events: fixed ids, so the first caller records (201) and the later ones replay (200).
   'POST /api/v1/sessions/:sessionId/adverse-events': {
     payload: { id: '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e', ...walkAdverseEvent },

@@ -18,7 +18,7 @@ import {
   signIn,
 } from '../../testing/factories.ts';
 import { completePathway, kapImPlan, type PathwayActors } from '../scheduling/pathway.fixture.ts';
-import { syncAllMeasureSchedules } from './measure-schedule.jobs.ts';
+import { syncClinicMeasureSchedules } from './measure-schedule.jobs.ts';
 
 /**
  * The measure schedule through the real hooks: signing the plan, booking, moving and cancelling dosing
@@ -164,9 +164,9 @@ describe('measure schedule', () => {
 
     // The morning of the first session: the hourly sync assigns its pre-dose measures. Twice changes nothing.
     await travel('2026-06-16T11:00:00Z');
-    expect((await syncAllMeasureSchedules(env)).created).toBeGreaterThanOrEqual(2);
+    expect((await syncClinicMeasureSchedules(env, clinicId)).created).toBeGreaterThanOrEqual(2);
     const afterFirst = await assignmentsOf(patient.id);
-    await syncAllMeasureSchedules(env);
+    await syncClinicMeasureSchedules(env, clinicId);
     expect(await assignmentsOf(patient.id)).toHaveLength(afterFirst.length);
     const dose1 = afterFirst.filter((r) => r.scheduleKey === 'dose:1');
     expect(dose1.map((r) => [r.instrument, r.dueDate, r.reason, r.status]).sort()).toEqual([
@@ -194,7 +194,7 @@ describe('measure schedule', () => {
     expect(entry(entries, 'dose:1')).toMatchObject({ dueDate: '2026-06-17', status: 'planned' });
 
     await travel('2026-06-17T11:00:00Z');
-    await syncAllMeasureSchedules(env);
+    await syncClinicMeasureSchedules(env, clinicId);
     // The patient answers the PHQ-9 before the dose (staff enters it on the patient's behalf here).
     const phq = (await assignmentsOf(patient.id)).find(
       (r) => r.scheduleKey === 'dose:1' && r.instrument === 'phq9' && r.status === 'pending',
@@ -264,7 +264,7 @@ describe('measure schedule', () => {
 
     // A month on, the sync (plan ended, patient in follow-up) assigns the 1-month follow-up.
     await travel('2026-07-17T12:00:00Z');
-    await syncAllMeasureSchedules(env);
+    await syncClinicMeasureSchedules(env, clinicId);
     const followUp = (await assignmentsOf(patient.id)).filter((r) => r.scheduleKey === 'follow-up:1m');
     expect(followUp.map((r) => [r.instrument, r.reason, r.dueDate]).sort()).toEqual([
       ['gad7', 'follow-up', '2026-07-17'],

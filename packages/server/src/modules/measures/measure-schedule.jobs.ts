@@ -10,28 +10,39 @@ const taskName = 'measure-schedule.sync';
  * repairs anything a missed hook left behind. One transaction per patient, so one patient's failure does not
  * hold back the others. Idempotent: two servers running it at once create each assignment once.
  */
-export async function syncAllMeasureSchedules(
+export async function syncClinicMeasureSchedules(
   env: JobEnvironment,
+  clinicId: string,
 ): Promise<{ patients: number; created: number }> {
   let patients = 0;
   let created = 0;
-  await forEachClinic(env, async (clinicId) => {
-    const ids = await runSystemWork(env, clinicId, taskName, (ctx) => patientsWithScheduledCare(ctx));
-    for (const patientId of ids) {
-      try {
-        const result = await runSystemWork(env, clinicId, taskName, (ctx) =>
-          syncMeasureSchedule(ctx, patientId),
-        );
-        patients++;
-        created += result.created;
-      } catch (error) {
-        env.log.error(
-          `measure schedule sync failed for a patient of clinic ${clinicId} (${error instanceof Error ? error.name : 'error'})`,
-        );
-      }
+  const ids = await runSystemWork(env, clinicId, taskName, (ctx) => patientsWithScheduledCare(ctx));
+  for (const patientId of ids) {
+    try {
+      const result = await runSystemWork(env, clinicId, taskName, (ctx) =>
+        syncMeasureSchedule(ctx, patientId),
+      );
+      patients++;
+      created += result.created;
+    } catch (error) {
+      env.log.error(
+        `measure schedule sync failed for a patient of clinic ${clinicId} (${error instanceof Error ? error.name : 'error'})`,
+      );
     }
-  });
+  }
   return { patients, created };
+}
+
+export async function syncAllMeasureSchedules(
+  env: JobEnvironment,
+): Promise<{ patients: number; created: number }> {
+  const total = { patients: 0, created: 0 };
+  await forEachClinic(env, async (clinicId) => {
+    const r = await syncClinicMeasureSchedules(env, clinicId);
+    total.patients += r.patients;
+    total.created += r.created;
+  });
+  return total;
 }
 
 /** Hourly, so that a measure due today is assigned early in the clinic's morning whatever its time zone. */
