@@ -259,6 +259,7 @@ const patientRouteSamples: Record<string, Omit<InjectOptions, 'method' | 'url'>>
   'POST /api/v1/patients/:patientId/measure-assignments': { payload: {} },
   'GET /api/v1/patients/:patientId/measures': {},
   'GET /api/v1/patients/:patientId/measurement-summary': {},
+  'GET /api/v1/patients/:patientId/measure-schedule': {},
   'POST /api/v1/patients/:patientId/measure-assignments/:assignmentId/responses': {
     payload: { id: '7c3f9e5a-4b8d-4a2c-9e6f-1d3b5a7c9e0f', answers: [0, 1, 0, 1, 0, 0, 1, 0, 0, 0] },
   },
