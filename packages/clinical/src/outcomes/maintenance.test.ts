@@ -54,7 +54,8 @@ describe('maintenanceSignal (clinical-reference 1.13, 2.5, 5.3)', () => {
       fractionTowardBaseline: 0.36,
     });
     expect(signal!.course.status).toBe('responding');
-    // One point less is not enough.
+    // Exactly the MCID counts (at least 4 points); one point less does not.
+    expect(maintenanceSignal('gad7', 16, course([8, 2], [6]))).toMatchObject({ strength: 'early', riseFromBest: 4 });
     expect(maintenanceSignal('gad7', 16, course([8, 2], [5]))).toBeNull();
   });
 
