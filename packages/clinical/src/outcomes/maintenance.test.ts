@@ -55,7 +55,10 @@ describe('maintenanceSignal (clinical-reference 1.13, 2.5, 5.3)', () => {
     });
     expect(signal!.course.status).toBe('responding');
     // Exactly the MCID counts (at least 4 points); one point less does not.
-    expect(maintenanceSignal('gad7', 16, course([8, 2], [6]))).toMatchObject({ strength: 'early', riseFromBest: 4 });
+    expect(maintenanceSignal('gad7', 16, course([8, 2], [6]))).toMatchObject({
+      strength: 'early',
+      riseFromBest: 4,
+    });
     expect(maintenanceSignal('gad7', 16, course([8, 2], [5]))).toBeNull();
   });
 
