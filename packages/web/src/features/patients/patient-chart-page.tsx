@@ -12,6 +12,7 @@ import { PatientIntakeSection } from '../intake/patient-intake-section.tsx';
 import { IntegrationSection } from '../integration/integration-section.tsx';
 import { PortalInvitationCard } from '../invitations/portal-invitation-card.tsx';
 import { PatientJournalSection } from '../journal/patient-journal-section.tsx';
+import { MeasureScheduleCard } from '../measures/measure-schedule-card.tsx';
 import { MeasuresSection } from '../measures/measures-section.tsx';
 import { TrendsSection } from '../trends/trends-section.tsx';
 import { AllergiesSection } from './allergies-section.tsx';
@@ -137,6 +138,7 @@ function Chart({ patient }: { patient: Patient }) {
               <AllergiesSection patient={patient} />
             </Tabs.Panel>
             <Tabs.Panel value="measures" pt="md">
+              <MeasureScheduleCard patientId={patient.id} />
               <MeasuresSection patientId={patient.id} />
             </Tabs.Panel>
             <Tabs.Panel value="integration" pt="md">
