@@ -81,7 +81,15 @@ export function CrisisHelpButton({
   clinicPhone: string | null;
 }) {
   const [opened, { open, close }] = useDisclosure(false);
-  const line = { size: 'lg', fullWidth: true, mih: 56, component: 'a' } as const;
+  const line = {
+    size: 'lg',
+    fullWidth: true,
+    mih: 56,
+    h: 'auto',
+    py: 'xs',
+    component: 'a',
+    styles: { label: { whiteSpace: 'normal' } },
+  } as const;
   return (
     <>
       <Button
@@ -127,8 +135,6 @@ export function CrisisHelpButton({
               variant="default"
               href={telHref(clinicPhone)}
               leftSection={<IconPhone size={20} aria-hidden />}
-              styles={{ label: { whiteSpace: 'normal' } }}
-              h="auto"
             >
               Call {clinicName}: {clinicPhone}
             </Button>

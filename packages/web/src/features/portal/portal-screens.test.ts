@@ -316,7 +316,7 @@ describe('the portal shell', () => {
     const html = renderPortal('/portal', seeded());
     expect(html).toContain('aria-label="Portal, quick links"');
     const bar = html.slice(html.indexOf('data-testid="portal-bottom-nav"'));
-    for (const label of ['Home', 'Appointments', 'Journal', 'Progress', 'Menu']) expect(bar).toContain(label);
+    for (const label of ['Home', 'Schedule', 'Journal', 'Progress', 'Menu']) expect(bar).toContain(label);
     expect(bar).toContain('aria-current="page"');
     expect(html.match(/aria-label="Sign out"/g)).toHaveLength(1);
   });

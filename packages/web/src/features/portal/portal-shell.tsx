@@ -35,7 +35,7 @@ export const portalNavigation: PortalNavigationEntry[] = [
     to: '/portal/appointments',
     label: 'Appointments',
     icon: <IconCalendarEvent size={22} aria-hidden />,
-    bottom: 'Appointments',
+    bottom: 'Schedule',
   },
   {
     to: '/portal/journal',
