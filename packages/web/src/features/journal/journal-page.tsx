@@ -135,47 +135,62 @@ function PromptPicker({
   chosen: { sessionId: string; prompt: JournalPrompt } | null;
   onChoose: (choice: { sessionId: string; prompt: JournalPrompt } | null) => void;
 }) {
-  if (sessions.length === 0)
+  // The most recent session first; the others one tap away, so a phone shows one session's prompts at a time.
+  const [sessionId, setSessionId] = useState(chosen?.sessionId ?? sessions[0]?.sessionId ?? null);
+  const session = sessions.find((s) => s.sessionId === sessionId) ?? sessions[0];
+  if (!session)
     return <Text c="dimmed">Prompts appear here after your first session. You can always write freely.</Text>;
   return (
     <Stack gap="sm">
-      {sessions.map((session) => (
-        <Stack
-          key={session.sessionId}
-          gap="xs"
-          role="group"
-          aria-label={`Prompts for your session of ${formatDate(session.date)}`}
-        >
-          <Text size="sm" fw={600}>
-            Your session of {formatDate(session.date)}
-            {session.intentions.length > 0 ? ` · intention: ${session.intentions.join('; ')}` : ''}
-          </Text>
-          {session.prompts.map((prompt) => {
-            const selected =
-              chosen?.sessionId === session.sessionId &&
-              chosen.prompt.key === prompt.key &&
-              chosen.prompt.text === prompt.text;
-            return (
-              <Button
-                key={`${prompt.key}-${prompt.text}`}
-                variant={selected ? 'filled' : 'default'}
-                aria-pressed={selected}
-                fullWidth
-                h="auto"
-                {...target}
-                py="xs"
-                styles={{
-                  inner: { justifyContent: 'flex-start' },
-                  label: { whiteSpace: 'normal', textAlign: 'left' },
-                }}
-                onClick={() => onChoose(selected ? null : { sessionId: session.sessionId, prompt })}
-              >
-                {prompt.text}
-              </Button>
-            );
-          })}
-        </Stack>
-      ))}
+      {sessions.length > 1 && (
+        <Group gap="xs" role="group" aria-label="Which session">
+          {sessions.map((s) => (
+            <Button
+              key={s.sessionId}
+              size="sm"
+              {...target}
+              variant={s.sessionId === session.sessionId ? 'filled' : 'default'}
+              aria-pressed={s.sessionId === session.sessionId}
+              onClick={() => {
+                setSessionId(s.sessionId);
+                if (chosen && chosen.sessionId !== s.sessionId) onChoose(null);
+              }}
+            >
+              {formatDate(s.date)}
+            </Button>
+          ))}
+        </Group>
+      )}
+      <Stack gap="xs" role="group" aria-label={`Prompts for your session of ${formatDate(session.date)}`}>
+        <Text size="sm" fw={600}>
+          Your session of {formatDate(session.date)}
+          {session.intentions.length > 0 ? ` · intention: ${session.intentions.join('; ')}` : ''}
+        </Text>
+        {session.prompts.map((prompt) => {
+          const selected =
+            chosen?.sessionId === session.sessionId &&
+            chosen.prompt.key === prompt.key &&
+            chosen.prompt.text === prompt.text;
+          return (
+            <Button
+              key={`${prompt.key}-${prompt.text}`}
+              variant={selected ? 'filled' : 'default'}
+              aria-pressed={selected}
+              fullWidth
+              h="auto"
+              {...target}
+              py="xs"
+              styles={{
+                inner: { justifyContent: 'flex-start' },
+                label: { whiteSpace: 'normal', textAlign: 'left' },
+              }}
+              onClick={() => onChoose(selected ? null : { sessionId: session.sessionId, prompt })}
+            >
+              {prompt.text}
+            </Button>
+          );
+        })}
+      </Stack>
     </Stack>
   );
 }
