@@ -186,7 +186,13 @@ export async function seedDemo(
         name: demo.name,
         timeZone: demo.timeZone,
         demo: true,
-        settings: { mfaRequired: false, careScope: demo.careScope, crisisPhone: '(555) 010-0199' },
+        // missedAfterDays: a demo value (3 days), so the demo shows missed-measure alerts; real clinics choose theirs.
+        settings: {
+          mfaRequired: false,
+          careScope: demo.careScope,
+          crisisPhone: '(555) 010-0199',
+          reminders: { missedAfterDays: 3 },
+        },
         createdAt: now,
       });
 

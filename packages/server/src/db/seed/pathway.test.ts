@@ -83,7 +83,8 @@ const expected: Record<number, Stage> = {
   },
   5: {
     intake: 'submitted',
-    pendingMeasures: false,
+    // Booked for a first dose: the plan's measure schedule asks for the baseline in the 14 days before it.
+    pendingMeasures: true,
     eligibility: 'approved',
     consentValid: true,
     activePlan: true,
