@@ -94,8 +94,11 @@ export async function startKapstone(): Promise<RunningKapstone> {
   };
 }
 
-/** How long the server may take to start: seeding the demo takes a minute or more on a busy 2-core machine. */
-export const startupSeconds = 240;
+/**
+ * How long the server may take to start: the demo seed walks patients along the pathway, through their
+ * dosing sessions, integration notes and journals, which took over four minutes on a busy 2-core machine.
+ */
+export const startupSeconds = 480;
 
 /**
  * A copy of the built web app for this server alone. The server lists the app's files when it starts, so a

@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['**/*.e2e.ts'],
     fileParallelism: false,
     testTimeout: 60_000,
-    // beforeAll starts a server (harness.ts allows it 240 s: the demo seed walks patients along the pathway).
-    hookTimeout: 300_000,
+    // beforeAll starts a server (harness.ts allows it 480 s: the demo seed walks patients along the pathway).
+    hookTimeout: 540_000,
   },
 });
