@@ -14,7 +14,12 @@ import {
   createStaffUser,
   signIn,
 } from '../../testing/factories.ts';
-import { baselineOf, loadScoreSeries, type ScorePoint } from './measures.series.ts';
+import {
+  baselineOf,
+  loadScoreSeries,
+  loadScoreSeriesOfPatients,
+  type ScorePoint,
+} from './measures.series.ts';
 
 let database: DatabaseHandle;
 let app: FastifyInstance;
@@ -113,6 +118,44 @@ describe('loadScoreSeries', () => {
     const other = await createPatient(database.db, clinicId);
     await enterPhq9(other.id, 9);
     expect((await series(one.id)).size).toBe(0);
+  });
+
+  it('gives many patients at once exactly what it gives each one alone (the outcomes cohort reads this way)', async () => {
+    const corrected = await createPatient(database.db, clinicId);
+    const plain = await createPatient(database.db, clinicId);
+    const none = await createPatient(database.db, clinicId);
+    const first = await enterPhq9(corrected.id, 21);
+    await enterPhq9(plain.id, 7);
+    clock.advance(3 * 24 * 3_600_000);
+    await enterPhq9(plain.id, 5);
+    await enterPhq9(corrected.id, 15);
+    const fix = await as(
+      app,
+      await signIn(app, prescriberEmail),
+    )({
+      method: 'POST',
+      url: first.url,
+      payload: { id: randomUUID(), answers: phq9Totaling(19), supersedes: first.id },
+    });
+    expect(fix.statusCode, fix.body).toBe(201);
+    const ids = [corrected.id, plain.id, none.id];
+    const together = await runUnitOfWork(
+      database.db,
+      actor,
+      { requestId: null, ip: null, userAgent: null },
+      clock,
+      (ctx) => loadScoreSeriesOfPatients(ctx, ids, ['phq9']),
+    );
+    for (const id of ids) {
+      expect(together.get(id) ?? new Map(), id).toEqual(await series(id));
+    }
+    expect(
+      together
+        .get(corrected.id)
+        ?.get('phq9')
+        ?.map((p) => p.total),
+    ).toEqual([19, 15]);
+    expect(together.has(none.id)).toBe(false);
   });
 });
 

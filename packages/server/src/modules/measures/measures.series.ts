@@ -35,17 +35,49 @@ export async function loadScoreSeries(
   patientId: string,
   instruments?: readonly InstrumentId[],
 ): Promise<Map<InstrumentId, ScorePoint[]>> {
+  return (await loadScoreSeriesOfPatients(ctx, [patientId], instruments)).get(patientId) ?? new Map();
+}
+
+/** Patients per query of `loadScoreSeriesOfPatients` (bounds the statement's parameter list). */
+const patientsPerQuery = 500;
+
+/**
+ * `loadScoreSeries` of many patients at once (the outcomes cohort): one query per 500 patients instead of one
+ * per patient. Patients with no points are absent from the map. Reads only, one query at a time.
+ */
+export async function loadScoreSeriesOfPatients(
+  ctx: ServiceContext,
+  patientIds: readonly string[],
+  instruments?: readonly InstrumentId[],
+): Promise<Map<string, Map<InstrumentId, ScorePoint[]>>> {
+  const result = new Map<string, Map<InstrumentId, ScorePoint[]>>();
+  if (patientIds.length === 0 || instruments?.length === 0) return result;
+  const ids = [...new Set(patientIds)];
+  for (let start = 0; start < ids.length; start += patientsPerQuery) {
+    const rows = await scoreRows(ctx, ids.slice(start, start + patientsPerQuery), instruments);
+    const byPatient = new Map<string, ScoreRow[]>();
+    for (const row of rows) {
+      const own = byPatient.get(row.patientId) ?? [];
+      own.push(row);
+      byPatient.set(row.patientId, own);
+    }
+    for (const [patientId, own] of byPatient) result.set(patientId, seriesOf(own));
+  }
+  return result;
+}
+
+function scoreRows(ctx: ServiceContext, patientIds: string[], instruments?: readonly InstrumentId[]) {
   const where: SQL[] = [
     eq(questionnaireResponse.clinicId, ctx.clinicId),
-    eq(questionnaireResponse.patientId, patientId),
+    patientIds.length === 1
+      ? eq(questionnaireResponse.patientId, patientIds[0]!)
+      : inArray(questionnaireResponse.patientId, patientIds),
   ];
-  if (instruments) {
-    if (instruments.length === 0) return new Map();
-    where.push(inArray(questionnaireResponse.instrument, [...instruments]));
-  }
-  const rows = await ctx.tx
+  if (instruments) where.push(inArray(questionnaireResponse.instrument, [...instruments]));
+  return ctx.tx
     .select({
       id: questionnaireResponse.id,
+      patientId: questionnaireResponse.patientId,
       instrument: questionnaireResponse.instrument,
       authoredAt: questionnaireResponse.authoredAt,
       supersedesId: questionnaireResponse.supersedesId,
@@ -73,7 +105,12 @@ export async function loadScoreSeries(
     )
     .where(and(...where))
     .orderBy(asc(questionnaireResponse.authoredAt), asc(questionnaireResponse.id));
+}
 
+type ScoreRow = Awaited<ReturnType<typeof scoreRows>>[number];
+
+/** One patient's rows (oldest first) as series: corrections in place of what they corrected. */
+function seriesOf(rows: readonly ScoreRow[]): Map<InstrumentId, ScorePoint[]> {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const superseded = new Set(rows.flatMap((r) => (r.supersedesId ? [r.supersedesId] : [])));
   const series = new Map<InstrumentId, ScorePoint[]>();

@@ -13,7 +13,7 @@ import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { clinic, dosingSession, patient, treatmentPlan } from '../../db/schema/index.ts';
 import { NotFound } from '../../errors.ts';
-import { loadScoreSeries } from '../measures/measures.series.ts';
+import { loadScoreSeriesOfPatients } from '../measures/measures.series.ts';
 import { localParts } from '../scheduling/clinic-time.ts';
 import { courseValues } from './outcomes.course.ts';
 import type { OutcomesQuery, OutcomesView } from './outcomes.schemas.ts';
@@ -170,17 +170,24 @@ export async function cohortOutcomes(ctx: ServiceContext, query: OutcomesQuery):
         .from(patient)
         .where(and(eq(patient.clinicId, ctx.clinicId), inArray(patient.id, [...firstCourse.keys()])))
     : [];
-  const members: CohortMember[] = [];
-  // One patient at a time: queries on one transaction never overlap.
-  for (const person of people) {
+  const included = people.flatMap((person) => {
     const course = firstCourse.get(person.id)!;
     const ageYears = ageOn(person.dateOfBirth, firstDay(course));
-    if (query.ageBand && ageBandOf(ageYears) !== query.ageBand) continue;
-    if (query.sex && person.sexAtBirth !== query.sex) continue;
-    const series = await loadScoreSeries(ctx, person.id, [query.instrument]);
-    const values = courseValues(series.get(query.instrument) ?? [], course.doses);
-    members.push({ ageYears, sex: person.sexAtBirth, ...values });
-  }
+    if (query.ageBand && ageBandOf(ageYears) !== query.ageBand) return [];
+    if (query.sex && person.sexAtBirth !== query.sex) return [];
+    return [{ person, course, ageYears }];
+  });
+  // The whole cohort's scores in a few queries (one per 500 patients), not one query per patient.
+  const seriesOf = await loadScoreSeriesOfPatients(
+    ctx,
+    included.map((m) => m.person.id),
+    [query.instrument],
+  );
+  const members: CohortMember[] = included.map(({ person, course, ageYears }) => ({
+    ageYears,
+    sex: person.sexAtBirth,
+    ...courseValues(seriesOf.get(person.id)?.get(query.instrument) ?? [], course.doses),
+  }));
   const options = { minimumCellSize };
   return {
     ...base,
