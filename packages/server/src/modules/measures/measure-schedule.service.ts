@@ -241,9 +241,11 @@ export async function syncMeasureSchedule(ctx: ServiceContext, patientId: string
       ? 'no signed treatment plan'
       : state.plan.endedOn !== null && a.reason === 'pre-dose'
         ? 'the plan ended before this dose'
-        : item
-          ? 'its dosing date moved'
-          : 'no longer in the plan’s schedule';
+        : item && item.dueDate === a.dueDate
+          ? 'already answered in the baseline window'
+          : item
+            ? 'its dosing date moved'
+            : 'no longer in the plan’s schedule';
     const cancelled = await ctx.tx
       .update(measureAssignment)
       .set({
