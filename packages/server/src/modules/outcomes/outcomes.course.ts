@@ -27,9 +27,9 @@ export type CourseValues = Pick<CohortMember, 'baseline' | 'endOfCourse' | 'foll
  * Where a patient's course stands on one instrument, from their score points (oldest first) and the times of
  * the course's doses (oldest first, at least one):
  * - baseline: `baselineOf` (contract 3): the baseline measure, else the last point at or before the first dose;
- * - end of course: the answer to the `end-of-course` measure, else the last point after the first dose and at
- *   most `endOfCourseWindowDays` after the last dose;
- * - m-month follow-up: the answer to the `follow-up:<m>m` measure, else the point nearest to last dose + m
+ * - end of course: the answer to the `end-of-course` measure given after the last dose, else the last point
+ *   after the first dose and at most `endOfCourseWindowDays` after the last dose;
+ * - m-month follow-up: the answer to the `follow-up:<m>m` measure (after the last dose), else the point nearest to last dose + m
  *   months within ±`followUpWindowDays[m]` (a design choice, not a reference number: rule
  *   outcomes.cohort.follow-up-window). A point stands for one time at most.
  */
@@ -40,8 +40,11 @@ export function courseValues(points: readonly ScorePoint[], doses: readonly Date
   const baseline = baselineOf(points, first);
   const after = points.filter((p) => p.at.getTime() > first.getTime() && p !== baseline);
   const used = new Set<ScorePoint>();
+  // A scheduled end-of-course or follow-up measure counts only when it was answered after the last dose: an
+  // answer given during the course (a schedule item answered early) is a course point, not the course's end.
   const keyed = (key: string, reason?: string) =>
     after
+      .filter((p) => p.at.getTime() > last.getTime())
       .filter(
         (p) =>
           p.scheduleKey === key || (reason !== undefined && p.scheduleKey === null && p.reason === reason),
