@@ -306,6 +306,8 @@ export function JournalEntryCard({ entry }: { entry: MyJournalEntry }) {
   const [text, setText] = useState(entry.text);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The switch moves at once to what the patient chose; it moves back if the change is not saved.
+  const [choosing, setChoosing] = useState<boolean | null>(null);
 
   async function send(body: { id: string; amendsId: string; text?: string; shared?: boolean }) {
     setPending(true);
@@ -322,6 +324,7 @@ export function JournalEntryCard({ entry }: { entry: MyJournalEntry }) {
       return false;
     } finally {
       setPending(false);
+      setChoosing(null);
     }
   }
 
@@ -386,9 +389,12 @@ export function JournalEntryCard({ entry }: { entry: MyJournalEntry }) {
         )}
         <SharingSwitch
           id={`sharing-${entry.id}`}
-          shared={entry.shared}
+          shared={choosing ?? entry.shared}
           disabled={pending}
-          onChange={(shared) => send(sharingChange(entry, shared, crypto.randomUUID()))}
+          onChange={(shared) => {
+            setChoosing(shared);
+            void send(sharingChange(entry, shared, crypto.randomUUID()));
+          }}
         />
         {since && entry.history.length > 1 && (
           <Text size="xs" c="dimmed">
