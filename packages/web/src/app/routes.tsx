@@ -1,10 +1,10 @@
 import { Alert, Anchor, Container, Stack, Title } from '@mantine/core';
 import { Link, Navigate, Route, Routes } from 'react-router';
-import { AlertSettingsPage } from '../features/alerts/alert-settings.tsx';
 import { AlertsPage } from '../features/alerts/alerts-page.tsx';
 import { AuditPage } from '../features/audit/audit-page.tsx';
 import { usePermissions, useSignedInSession } from '../features/auth/auth.api.ts';
 import { LoginPage } from '../features/auth/login-page.tsx';
+import { CareSettingsPage } from '../features/care-settings/care-settings-page.tsx';
 import { ConsentTemplatesPage } from '../features/consent/consent-templates-page.tsx';
 import { PortalConsentSignPage, PortalConsentsPage } from '../features/consent/portal-consents-page.tsx';
 import { PortalIntakePage } from '../features/intake/portal-intake-page.tsx';
@@ -225,10 +225,10 @@ export function AppRoutes() {
               }
             />
             <Route
-              path="/care-settings/alerts"
+              path="/care-settings/:section?"
               element={
                 <RequirePermission permission="care.settings.manage">
-                  <AlertSettingsPage />
+                  <CareSettingsPage />
                 </RequirePermission>
               }
             />

@@ -58,8 +58,8 @@ export const staffNavigation: NavigationEntry[] = [
     badge: <OpenAlertsCount />,
   },
   {
-    to: '/care-settings/alerts',
-    label: 'Alert escalation',
+    to: '/care-settings',
+    label: 'Care settings',
     icon: <IconBellCog size={18} aria-hidden />,
     anyOf: ['care.settings.manage'],
   },

@@ -132,15 +132,11 @@ function SettingsForm({ loaded }: { loaded: AlertSettingsForm }) {
   );
 }
 
-/** Admins: when unacknowledged alerts escalate, and to whom. */
-export function AlertSettingsPage() {
-  useDocumentTitle('Alert escalation');
+/** The escalation settings form with what applies now; the Care settings page shows it as its first tab. */
+export function AlertSettingsSection() {
   const form = useAlertSettingsForm();
   return (
-    <Stack gap="md" maw={840}>
-      <Title order={1} size="h2">
-        Alert escalation
-      </Title>
+    <Stack gap="md">
       {form.isPending && <Loader aria-label="Loading the escalation settings" />}
       {form.isError && (
         <Alert color="red" role="alert" title="The settings could not be loaded">
@@ -167,6 +163,19 @@ export function AlertSettingsPage() {
           <SettingsForm key={JSON.stringify(form.data.settings)} loaded={form.data} />
         </>
       )}
+    </Stack>
+  );
+}
+
+/** Admins: when unacknowledged alerts escalate, and to whom (on its own; the app shows it under Care settings). */
+export function AlertSettingsPage() {
+  useDocumentTitle('Alert escalation');
+  return (
+    <Stack gap="md" maw={840}>
+      <Title order={1} size="h2">
+        Alert escalation
+      </Title>
+      <AlertSettingsSection />
     </Stack>
   );
 }
