@@ -225,3 +225,20 @@ describe('alerts', () => {
     ).toEqual([critical.id]);
   });
 });
+
+describe('the inbox cursor', () => {
+  it('is a 400, not a 500, when its sort key was tampered with', async () => {
+    const cursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const key of [
+      { rank: 1, raisedAt: 'not-a-date', id: randomUUID() },
+      { rank: 'high', raisedAt: '2026-06-01T15:00:00.000Z', id: randomUUID() },
+      { rank: 1.5, raisedAt: '2026-06-01T15:00:00.000Z', id: randomUUID() },
+    ]) {
+      const response = await as(
+        app,
+        foreignPrescriber,
+      )({ method: 'GET', url: `/api/v1/alerts?cursor=${cursor(key)}` });
+      expect(response.statusCode, JSON.stringify(key)).toBe(400);
+    }
+  });
+});

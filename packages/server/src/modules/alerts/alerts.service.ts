@@ -318,8 +318,16 @@ export async function listAlerts(
   if (filters.kind) where.push(eq(alert.kind, filters.kind));
   if (filters.cursor) {
     const key = decodeCursor(filters.cursor, ['rank', 'raisedAt', 'id'] as const);
+    const rank = Number(key.rank);
+    const raisedAt = new Date(key.raisedAt);
+    // decodeCursor checks only the id: a rank or time that SQL would refuse is a 400 here, not a 500 there.
+    if (!Number.isInteger(rank) || rank < 0 || rank > 3 || Number.isNaN(raisedAt.getTime())) {
+      throw new Invalid('The cursor is not valid.', [
+        { path: 'cursor', message: 'Use the nextCursor of a previous page.' },
+      ]);
+    }
     where.push(
-      sql`(${severityRank}, ${alert.raisedAt}, ${alert.id}) > (${Number(key.rank)}, ${key.raisedAt}::timestamptz, ${key.id}::uuid)`,
+      sql`(${severityRank}, ${alert.raisedAt}, ${alert.id}) > (${rank}, ${raisedAt.toISOString()}::timestamptz, ${key.id}::uuid)`,
     );
   }
   const rows = await alertQuery(ctx, where)
