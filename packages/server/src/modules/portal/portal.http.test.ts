@@ -271,6 +271,20 @@ describe('GET /api/v1/me/home', () => {
     expect(actions.filter((a) => a === 'portal.home.read')).toHaveLength(4);
   });
 
+  it('is one audited read per view, naming the record sets it composed', async () => {
+    const { patient, self } = await newPatient('Lane', 'Oneread');
+    await book(patient.id, 'dosing', '2026-06-03T14:00:00Z');
+    expect((await self({ method: 'GET', url: '/api/v1/me/home' })).statusCode).toBe(200);
+    const events = await database.db
+      .select({ action: auditEvent.action, detail: auditEvent.detail })
+      .from(auditEvent)
+      .where(and(eq(auditEvent.clinicId, clinicId), eq(auditEvent.patientId, patient.id)));
+    expect(events.map((e) => e.action)).toEqual(['portal.home.read']);
+    expect(events[0]!.detail).toMatchObject({
+      composed: ['measures.portal-list', 'consent.list', 'intake.read', 'experience-rating.list-own'],
+    });
+  });
+
   it('has no next session and no checklist when nothing is booked', async () => {
     const { self } = await newPatient('Quinn', 'Unbooked');
     const home = (await self({ method: 'GET', url: '/api/v1/me/home' })).json();

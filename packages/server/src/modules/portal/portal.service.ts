@@ -1,6 +1,6 @@
 import type { Product, Route } from '@kapstone/clinical';
 import { and, asc, desc, eq, gt, lte, ne } from 'drizzle-orm';
-import type { ServiceContext } from '../../context.ts';
+import type { AuditEntry, ServiceContext } from '../../context.ts';
 import {
   type AppointmentKind,
   appointment,
@@ -126,11 +126,15 @@ export async function myHome(ctx: ServiceContext): Promise<HomeView> {
   const next = upcoming[0] ?? null;
   const nextDosing = upcoming.find((a) => a.kind === 'dosing') ?? null;
 
-  // The other areas' own portal reads, one after another on this transaction (each audits its own read).
-  const due = await listDueForPatient(ctx);
-  const consents = await myConsents(ctx);
-  const intake = await readOwnIntake(ctx, patientId);
-  const ratings = await myExperienceRatings(ctx);
+  // The other areas' own portal reads, one after another on this transaction. The home is one read by the
+  // patient of their own record: the events those reads would write are folded into the home's one event
+  // (its `composed` names each), so one view is one row in the access log, not five.
+  const composed: AuditEntry[] = [];
+  const part: ServiceContext = { ...ctx, audit: { record: (entry) => composed.push(entry) } };
+  const due = await listDueForPatient(part);
+  const consents = await myConsents(part);
+  const intake = await readOwnIntake(part, patientId);
+  const ratings = await myExperienceRatings(part);
 
   const toSign = consents.forms.filter(
     (f) =>
@@ -288,7 +292,8 @@ export async function myHome(ctx: ServiceContext): Promise<HomeView> {
     resourceType: 'patient',
     resourceId: patientId,
     patientId,
-    detail: { upcoming: upcoming.length, todos: todos.length },
+    breakGlass: composed.some((e) => e.breakGlass),
+    detail: { upcoming: upcoming.length, todos: todos.length, composed: composed.map((e) => e.action) },
   });
 
   const nextRoute = next ? routeOf(next.route) : null;
