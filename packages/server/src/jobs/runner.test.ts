@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/client.ts';
@@ -8,7 +8,7 @@ import { backgroundJob } from '../db/schema/index.ts';
 import { createTestDatabase, testEngine } from '../testing/database.ts';
 import { createClinic } from '../testing/factories.ts';
 import { enqueueJob, getJob } from './queue.ts';
-import { defaultRunnerPolicy, JobRunner, jobBackoffMs } from './runner.ts';
+import { defaultRunnerPolicy, JobRunner, jobBackoffMs, LostClaim } from './runner.ts';
 import { runSystemWork } from './system-work.ts';
 import type { JobEnvironment, JobHandler, RecurringTask } from './types.ts';
 
@@ -186,6 +186,96 @@ describe('JobRunner', () => {
     await new JobRunner(env, [handler], []).runOnce();
     expect(seenProgress).toEqual([40, 100]);
     expect((await jobOf(jobId)).status).toBe('succeeded');
+  });
+
+  it('keeps the lease of a long job that reports no progress: no second runner takes it while it runs', async () => {
+    const kind = kindOf('long');
+    const id = await enqueue(kind);
+    const policy = { leaseMs: 60_000, heartbeatMs: 10 };
+    let runs = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const long = new JobRunner(env, [{ kind, run: async () => void runs++ }], [], policy);
+    const slow = new JobRunner(
+      env,
+      [
+        {
+          kind,
+          run: async () => {
+            runs++;
+            await gate;
+          },
+        },
+      ],
+      [],
+      policy,
+    );
+    const leaseOf = async () =>
+      (
+        await database.db.select().from(backgroundJob).where(eq(backgroundJob.id, id))
+      )[0]?.leaseUntil?.getTime();
+    const round = slow.runOnce();
+    await vi.waitFor(() => expect(runs).toBe(1));
+    const claimedUntil = (await leaseOf()) as number;
+    clock.advance(50_000);
+    // The runner renews the lease by itself while the handler is busy.
+    await vi.waitFor(async () => expect(await leaseOf()).toBe(clock.now().getTime() + policy.leaseMs));
+    clock.advance(20_000);
+    expect(clock.now().getTime()).toBeGreaterThan(claimedUntil);
+    expect(await long.runOnce()).toMatchObject({ succeeded: 0 });
+    expect(runs).toBe(1);
+    release();
+    expect(await round).toMatchObject({ succeeded: 1 });
+    expect(await jobOf(id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('tells a handler whose job another runner took over to stop, and leaves the outcome to that runner', async () => {
+    const kind = kindOf('stolen');
+    const id = await enqueue(kind);
+    // No heartbeat within the test (a process stalled past its lease).
+    const policy = { heartbeatMs: 3_600_000 };
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    let reportError: unknown = null;
+    let afterReport = false;
+    const stalled = new JobRunner(
+      env,
+      [
+        {
+          kind,
+          run: async (_job, _env, report) => {
+            started = true;
+            await gate;
+            try {
+              await report(50);
+            } catch (error) {
+              reportError = error;
+              throw error;
+            }
+            afterReport = true;
+          },
+        },
+      ],
+      [],
+      policy,
+    );
+    const round = stalled.runOnce();
+    await vi.waitFor(() => expect(started).toBe(true));
+    clock.advance(defaultRunnerPolicy.leaseMs);
+    let takeovers = 0;
+    const other = new JobRunner(env, [{ kind, run: async () => void takeovers++ }], [], policy);
+    expect(await other.runOnce()).toMatchObject({ succeeded: 1 });
+    release();
+    expect(await round).toMatchObject({ succeeded: 0, retried: 0, failed: 0 });
+    expect(reportError).toBeInstanceOf(LostClaim);
+    expect(afterReport).toBe(false);
+    expect(takeovers).toBe(1);
+    expect(await jobOf(id)).toMatchObject({ status: 'succeeded', attempts: 2, lastError: null });
   });
 
   it('queues a deduplicated job once while it waits, and again after it ran', async () => {

@@ -12,6 +12,11 @@ export interface RunnerPolicy {
   batchSize: number;
   /** Time between rounds when started. */
   pollIntervalMs: number;
+  /**
+   * While a handler runs, the runner renews its lease this often (real time), so a long job that reports no
+   * progress is not taken over by another server while it still runs. Well under `leaseMs`.
+   */
+  heartbeatMs: number;
 }
 
 /**
@@ -24,7 +29,19 @@ export const defaultRunnerPolicy: RunnerPolicy = {
   maxBackoffMs: 60 * 60_000,
   batchSize: 5,
   pollIntervalMs: 5_000,
+  heartbeatMs: 60_000,
 };
+
+/**
+ * Thrown to a handler by `reportProgress` when its claim is no longer its runner's (its lease ran out and
+ * another server took the job over): the handler should stop, the other server does the work.
+ */
+export class LostClaim extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was taken over by another runner`);
+    this.name = 'LostClaim';
+  }
+}
 
 export function jobBackoffMs(policy: Pick<RunnerPolicy, 'baseBackoffMs' | 'maxBackoffMs'>, attempts: number) {
   return Math.min(policy.baseBackoffMs * 2 ** Math.max(0, attempts - 1), policy.maxBackoffMs);
@@ -62,7 +79,9 @@ function describeError(error: unknown): string {
  * process still runs out of attempts. Only kinds this runner has a handler for are claimed (a server of an
  * older release leaves newer kinds to the servers that know them). A handler that throws is retried with
  * backoff; after its last attempt the job is 'failed'. Outcomes are written only while the claim is still
- * this runner's (same attempt count, still running).
+ * this runner's (same attempt count, still running). While a handler runs its lease is renewed every
+ * `heartbeatMs`; should the claim still be lost (the process stalled past the lease), the handler's next
+ * progress report throws LostClaim so that it stops instead of doing the work a second time.
  *
  * Recurring tasks: each runs when its period has passed since this runner last started it (at once after
  * start). Two servers may run the same task in the same minute, so tasks must be idempotent.
@@ -190,18 +209,47 @@ export class JobRunner {
       payload: row.payload,
       attempt: row.attempts,
     };
-    const reportProgress = async (percent: number) => {
-      const progress = Math.max(0, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0)));
+    let lost = false;
+    const renew = async (progress?: number) => {
       const leaseUntil = new Date(this.env.clock.now().getTime() + this.policy.leaseMs);
-      await db.update(backgroundJob).set({ progress, leaseUntil }).where(this.claimIsOurs(row));
+      const renewed = await db
+        .update(backgroundJob)
+        .set(progress === undefined ? { leaseUntil } : { progress, leaseUntil })
+        .where(this.claimIsOurs(row))
+        .returning({ id: backgroundJob.id });
+      if (renewed.length === 0) lost = true;
     };
+    const reportProgress = async (percent: number) => {
+      if (lost) throw new LostClaim(row.id);
+      await renew(Math.max(0, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0))));
+      if (lost) throw new LostClaim(row.id);
+    };
+    // Renew the lease while the handler runs, one renewal at a time.
+    let beat: Promise<void> = Promise.resolve();
+    const heartbeat = setInterval(() => {
+      beat = beat
+        .then(() => (lost ? undefined : renew()))
+        .catch((error: unknown) => {
+          this.env.log.warn(
+            `job ${row.id} lease renewal failed (${error instanceof Error ? error.name : 'error'})`,
+          );
+        });
+    }, this.policy.heartbeatMs);
+    heartbeat.unref();
     let changes: Partial<typeof backgroundJob.$inferInsert>;
     let outcome: 'succeeded' | 'retry' | 'failed';
     try {
-      await handler.run(job, this.env, reportProgress);
+      try {
+        await handler.run(job, this.env, reportProgress);
+      } finally {
+        clearInterval(heartbeat);
+        await beat;
+      }
       outcome = 'succeeded';
       changes = { status: 'succeeded', progress: 100, finishedAt: this.env.clock.now(), leaseUntil: null };
     } catch (error) {
+      // Another server took the job over: its outcome is that server's to write.
+      if (lost || error instanceof LostClaim) return 'lost-claim';
       const now = this.env.clock.now();
       const lastError = describeError(error);
       if (row.attempts >= maxAttempts) {
