@@ -174,12 +174,20 @@ const people: Person[] = [
 beforeAll(async () => {
   database = await createTestDatabase();
   app = await buildTestApp(database, clock);
-  const home = await createClinic(database.db, { name: 'Quillhaven Ketamine Clinic' });
+  const home = await createClinic(database.db, {
+    name: 'Quillhaven Ketamine Clinic',
+    settings: { crisisPhone: '802-555-0166' },
+  });
   clinicId = home.id;
   timeZone = home.timeZone;
   const foreign = await createClinic(database.db, { name: 'Elsewhere' });
-  const nurse = await createStaffUser(database.db, clinicId, ['nurse']);
-  const therapistUser = await createStaffUser(database.db, clinicId, ['therapist']);
+  // Staff with distinctive names: a staff name is an identifier a file must not carry either.
+  const nurse = await createStaffUser(database.db, clinicId, ['nurse'], {
+    displayName: 'Ottoline Brackenbury RN',
+  });
+  const therapistUser = await createStaffUser(database.db, clinicId, ['therapist'], {
+    displayName: 'Dr Leofric Amberwell',
+  });
   const adminUser = await createStaffUser(database.db, clinicId, ['admin']);
   researcher = await signIn(app, (await createStaffUser(database.db, clinicId, ['researcher'])).email);
   admin = await signIn(app, adminUser.email);
@@ -486,8 +494,8 @@ function leaves(value: unknown, out: unknown[] = [], skipKeys: ReadonlySet<strin
   return out;
 }
 
-/** Inside JSON columns (a version's demographics): the sex, exported by design, is not an identifier. */
-const describingKeys = new Set(['sexAtBirth']);
+/** Inside JSON columns: the sex (a version's demographics, exported by design) and the clinic's care scope setting are not identifiers. */
+const describingKeys = new Set(['sexAtBirth', 'careScope']);
 
 const rowsOf = async (query: ReturnType<typeof sql>) =>
   (await database.db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
@@ -554,6 +562,17 @@ describe('research export: no identifier leaves Kapstone', () => {
       ],
       ['consent_signature', await rowsOf(sql`SELECT * FROM consent_signature WHERE clinic_id = ${clinicId}`)],
       ['session_discharge', await rowsOf(sql`SELECT * FROM session_discharge WHERE clinic_id = ${clinicId}`)],
+      // Less obvious identifiers: the clinic (name, slug, phone), the staff (names, e-mails) and the
+      // lot numbers of the doses given.
+      ['clinic', await rowsOf(sql`SELECT * FROM clinic WHERE id = ${clinicId}`)],
+      [
+        'staff',
+        await rowsOf(sql`SELECT * FROM user_account WHERE clinic_id = ${clinicId} AND patient_id IS NULL`),
+      ],
+      [
+        'dose_administration',
+        await rowsOf(sql`SELECT * FROM dose_administration WHERE clinic_id = ${clinicId}`),
+      ],
     ] as const;
     // Columns that describe rather than identify, exported by design or bookkeeping values every row shares.
     const notIdentifiers = new Set([
@@ -568,7 +587,21 @@ describe('research export: no identifier leaves Kapstone', () => {
       'session_discharge.instructions_given',
       'session_discharge.unmet',
       'session_discharge.readiness_input',
+      'clinic.time_zone',
+      'staff.kind',
+      // The dose as exported by design (product, route, mg); the calculation repeats the same numbers.
+      'dose_administration.sequence',
+      'dose_administration.product',
+      'dose_administration.route',
+      'dose_administration.dose_mg',
+      'dose_administration.concentration',
+      'dose_administration.concentration_unit',
+      'dose_administration.volume_ml',
+      'dose_administration.quantity',
+      'dose_administration.calculation',
     ]);
+    // Events of the record (not demographic dates): their shifts are checked below.
+    const eventTables = new Set(['session_discharge', 'dose_administration', 'staff', 'clinic']);
     const needles = new Set<string>();
     const dates = new Set<string>();
     let columnsRead = 0;
@@ -584,14 +617,14 @@ describe('research export: no identifier leaves Kapstone', () => {
             if (typeof leaf === 'number' && String(leaf).length < 4) continue;
             if (leaf instanceof Date) {
               // A discharge is an event of the record, not a demographic date: shifts are checked below.
-              if (table === 'session_discharge') continue;
+              if (eventTables.has(table)) continue;
               dates.add(leaf.toISOString().slice(0, 10));
               dates.add(localParts(leaf, timeZone).date);
               continue;
             }
             const text = String(leaf).trim().toLowerCase();
             if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-              if (table !== 'session_discharge') dates.add(text.slice(0, 10));
+              if (!eventTables.has(table)) dates.add(text.slice(0, 10));
               continue;
             }
             if (text.length > 0) needles.add(text);
@@ -602,7 +635,18 @@ describe('research export: no identifier leaves Kapstone', () => {
     }
     expect(columnsRead).toBeGreaterThan(100);
     expect(dates.has('1931-02-03')).toBe(true);
-    for (const expected of ['zebulon', 'quixmore', '617-555-0142', '6175550142', '05401', '203.0.113.77']) {
+    for (const expected of [
+      'zebulon',
+      'quixmore',
+      '617-555-0142',
+      '6175550142',
+      '05401',
+      '203.0.113.77',
+      'quillhaven ketamine clinic',
+      '802-555-0166',
+      'ottoline brackenbury rn',
+      'lot-quixmore',
+    ]) {
       expect(
         [...needles].some((n) => n === expected || n.includes(expected)),
         expected,
@@ -622,6 +666,15 @@ describe('research export: no identifier leaves Kapstone', () => {
       for (const date of dates) if (text.includes(date)) leaks.push(`${where}: date ${date}`);
     }
     expect(leaks).toEqual([]);
+  });
+
+  it('carries no database id of any kind (patient, session, dose, response, staff, clinic): no UUID in any cell', () => {
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    const cells = cellsOf(built.files);
+    expect(cells.length).toBeGreaterThan(100);
+    expect(cells.filter((c) => uuid.test(c.value)).map((c) => `${c.where}: ${c.value}`)).toEqual([]);
+    // Nor inside the NDJSON's keys or references.
+    expect(built.files['bundle.ndjson']).not.toMatch(uuid);
   });
 
   it('exports no free text: the psychotherapy note and every note, reason and description appear nowhere', () => {
