@@ -8,11 +8,11 @@ import {
 } from '@kapstone/clinical';
 import { and, asc, eq } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { experienceRating } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { localParts } from '../scheduling/clinic-time.ts';
 import { requireClinicalAccess } from '../screening/vitals.service.ts';
-import { isUniqueViolation } from '../session-safety/session-access.ts';
 import type { ExperienceRatingInput } from './experience-ratings.schemas.ts';
 import { clinicFacts, type PatientSession, patientSessions } from './journal.sessions.ts';
 

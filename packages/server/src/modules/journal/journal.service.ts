@@ -1,11 +1,11 @@
 import { journalPromptsFor } from '@kapstone/clinical';
 import { and, asc, eq } from 'drizzle-orm';
 import type { PatientActor, ServiceContext } from '../../context.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { journalEntryVersion } from '../../db/schema/index.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import type { SecretBox } from '../../security/secret-box.ts';
 import { requireClinicalAccess } from '../screening/vitals.service.ts';
-import { isUniqueViolation } from '../session-safety/session-access.ts';
 import type { JournalVersionInput, NewJournalEntryInput } from './journal.schemas.ts';
 import { clinicFacts, patientSessions } from './journal.sessions.ts';
 
