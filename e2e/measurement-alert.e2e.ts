@@ -1,3 +1,4 @@
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   type Browser,
@@ -71,6 +72,14 @@ interface AlertDetail {
   patient: { id: string; mrn: string };
   acknowledgement: { by: { displayName: string }; action: string } | null;
   events: { kind: string; actor: { displayName: string } | null; note: string | null }[];
+}
+
+/** The patient's suicide-risk alert card (the patient may have other alerts, e.g. a missed questionnaire). */
+function riskCard(page: Page): Locator {
+  return page
+    .getByTestId('alert-card')
+    .filter({ hasText: `MRN ${patient.mrn}` })
+    .filter({ has: page.getByText('Suicide risk', { exact: true }) });
 }
 
 describe('measurement alert journey', () => {
@@ -226,9 +235,9 @@ describe('measurement alert journey', () => {
         .getByText('No open alerts are yours or escalated to you.')
         .or(page.getByRole('list', { name: 'Alerts' })),
     );
-    await expect.poll(() => page.getByTestId('alert-card').filter({ hasText: patient.mrn }).count()).toBe(0);
+    await expect.poll(() => riskCard(page).count()).toBe(0);
     await tabs.getByRole('tab', { name: 'All open' }).click();
-    const card = page.getByTestId('alert-card').filter({ hasText: `MRN ${patient.mrn}` });
+    const card = riskCard(page);
     await visible(card);
     await visible(card.getByText('Suicide risk', { exact: true }));
     await visible(card.getByText('high', { exact: true }));
@@ -239,7 +248,7 @@ describe('measurement alert journey', () => {
 
   step('opens its trail and acknowledges it with the action taken', async () => {
     const { page } = desk;
-    const card = page.getByTestId('alert-card').filter({ hasText: `MRN ${patient.mrn}` });
+    const card = riskCard(page);
     await card.getByRole('button', { name: /^Show the trail of the alert for / }).click();
     const trail = card.getByRole('list', { name: 'Alert trail' });
     await visible(trail);
@@ -268,14 +277,7 @@ describe('measurement alert journey', () => {
     await dialog.getByRole('textbox', { name: /^Action taken/ }).fill(actionTaken);
     await dialog.getByRole('button', { name: 'Acknowledge', exact: true }).click();
     await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('alert-card')
-          .filter({ hasText: `MRN ${patient.mrn}` })
-          .count(),
-      )
-      .toBe(0);
+    await expect.poll(() => riskCard(page).count()).toBe(0);
   });
 
   step('the alert shows as acknowledged with the action, and the server says so', async () => {
@@ -284,10 +286,7 @@ describe('measurement alert journey', () => {
       .getByRole('tablist', { name: 'Which alerts' })
       .getByRole('tab', { name: 'Acknowledged' })
       .click();
-    const card = page
-      .getByTestId('alert-card')
-      .filter({ hasText: `MRN ${patient.mrn}` })
-      .filter({ hasText: actionTaken });
+    const card = riskCard(page).filter({ hasText: actionTaken });
     await visible(card);
     await visible(card.getByText(`Acknowledged by ${therapistName}`, { exact: false }));
     await visible(card.getByText(actionTaken, { exact: false }));

@@ -98,6 +98,8 @@ const mean = (c: Cell) =>
 const rate = (c: Cell) =>
   c.percent === null || c.percent === undefined ? '—' : `${c.percent.toFixed(1)}% (${c.count} of ${c.n})`;
 
+const monthsText = (m: number) => `${m} ${m === 1 ? 'month' : 'months'}`;
+
 /** No patient's name, MRN or date of birth anywhere in the text. */
 function expectNoIdentifiers(text: string, where: string) {
   for (const p of people) {
@@ -177,13 +179,13 @@ describe('outcomes and research export journey', () => {
     expect(await row(page, 'Response')).toEqual({ value: rate(s.response), n: String(s.response.n) });
     expect(await row(page, 'Remission')).toEqual({ value: rate(s.remission), n: String(s.remission.n) });
     for (const f of s.followUps) {
-      expect(await row(page, `Still responding at ${f.months} months`)).toEqual({
+      expect(await row(page, `Still responding at ${monthsText(f.months)}`)).toEqual({
         value: rate(f.durability),
         n: String(f.durability.n),
       });
       // A bar of a share of 0 (or of none) has no width, so it is read rather than looked at.
       const bar = page.getByRole('progressbar', {
-        name: `Still responding at ${f.months} months: ${rate(f.durability)}`,
+        name: `Still responding at ${monthsText(f.months)}: ${rate(f.durability)}`,
       });
       expect(await bar.count()).toBe(1);
       expect(await bar.getAttribute('aria-valuenow')).toBe(String(f.durability.percent ?? 0));

@@ -224,7 +224,7 @@ export function DurabilityBars({
               value={share ?? 0}
               color={share === null ? 'gray' : 'teal'}
               size="lg"
-              aria-label={`Still responding at ${f.months} months: ${text.value}`}
+              aria-label={`Still responding at ${f.months} ${f.months === 1 ? 'month' : 'months'}: ${text.value}`}
             />
           </div>
         );

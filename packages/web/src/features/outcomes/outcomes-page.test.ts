@@ -90,6 +90,8 @@ describe('OutcomesReport', () => {
     expect(html).toContain('16.0 (4.0)'); // baselines 20 16 12
     expect(html).toContain('66.7% (2 of 3)'); // response
     expect(html).toContain('Still responding at 6 months');
+    expect(html).toContain('Still responding at 1 month<');
+    expect(html).not.toContain('1 months');
     expect(html).toContain('0.0% (0 of 1)');
     // Both charts drawn, with n under every week, and the weekly table as their text alternative.
     expect(html).toContain('aria-label="Mean PHQ-9 by week since the first dose"');

@@ -43,6 +43,8 @@ const protocolOptions = [
 const bandLabel = (id: string) =>
   id === 'under-18' ? 'Under 18' : id === '75+' ? '75 and over' : id.replace('-', '–');
 const sexLabels = { female: 'Female', male: 'Male', intersex: 'Intersex', unknown: 'Not recorded' } as const;
+/** "1 month", "3 months". */
+export const monthsText = (months: number) => `${months} ${months === 1 ? 'month' : 'months'}`;
 
 function FilterBar({ value, onChange }: { value: OutcomeFilters; onChange: (next: OutcomeFilters) => void }) {
   const set =
@@ -191,7 +193,7 @@ export function CohortTable({ view }: { view: OutcomesView }) {
           {s.followUps.map((f) => (
             <Row
               key={`d${f.months}`}
-              label={`Still responding at ${f.months} months`}
+              label={`Still responding at ${monthsText(f.months)}`}
               cell={rateText(f.durability)}
             />
           ))}
