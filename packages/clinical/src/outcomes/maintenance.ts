@@ -185,7 +185,7 @@ export const maintenanceRules: RuleMetadata[] = [
     id: 'outcomes.maintenance.follow-up-only',
     area: 'outcomes',
     title:
-      'The maintenance signal looks only at a latest total measured in follow-up (a follow-up measure of the plan’s schedule); totals during the course are assessed by the course status',
+      'The maintenance signal looks only at a latest total measured in follow-up (a follow-up measure of the plan’s schedule, or an answer after the plan ended and after its last dose); totals during the course are assessed by the course status',
     citation: {
       section: 'clinical-reference 5.3',
       source:

@@ -12,8 +12,8 @@ import type { ServiceContext } from '../../context.ts';
 import {
   baselineOf,
   loadCourseDoses,
+  loadFollowUpTest,
   loadScoreSeries,
-  type ScorePoint,
 } from '../measures/measures.series.ts';
 import { raiseAlert } from './alerts.service.ts';
 
@@ -67,12 +67,7 @@ export async function raiseChangeAlerts(
     });
   }
 
-  const lastDose = doses.at(-1) ?? null;
-  const planEndedAt = lastDose ? await planEndOf(ctx, lastDose.planId) : null;
-  const inFollowUp = (p: ScorePoint) =>
-    p.scheduleKey?.startsWith('follow-up:') ||
-    p.reason === 'follow-up' ||
-    (planEndedAt !== null && lastDose !== null && p.at >= planEndedAt && p.at > lastDose.at);
+  const inFollowUp = await loadFollowUpTest(ctx, doses);
   if (!inFollowUp(current)) return;
   const totals = upTo.map((p) => p.total);
   const lost = (a: CourseAssessment) =>
@@ -104,16 +99,4 @@ async function originalOf(ctx: ServiceContext, responseId: string): Promise<stri
       WHERE c.depth < 100)
     SELECT id FROM chain ORDER BY depth DESC LIMIT 1`);
   return (result as unknown as { rows: { id: string }[] }).rows[0]?.id ?? responseId;
-}
-
-/** When the plan (any version of the series the dose was given under) ended, if it did. */
-async function planEndOf(ctx: ServiceContext, planId: string): Promise<Date | null> {
-  const result = await ctx.tx.execute(sql`
-    SELECT min(e.occurred_at) AS ended_at
-    FROM treatment_plan d
-    JOIN treatment_plan p ON p.clinic_id = d.clinic_id AND p.series_id = d.series_id
-    JOIN treatment_plan_event e ON e.clinic_id = p.clinic_id AND e.plan_id = p.id AND e.kind = 'ended'
-    WHERE d.clinic_id = ${ctx.clinicId} AND d.id = ${planId}`);
-  const value = (result as unknown as { rows: { ended_at: string | Date | null }[] }).rows[0]?.ended_at;
-  return value ? new Date(value) : null;
 }

@@ -1,5 +1,5 @@
 import type { InstrumentId } from '@kapstone/clinical';
-import { and, asc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import {
   dosingSession,
@@ -176,4 +176,35 @@ export function baselineOf(points: readonly ScorePoint[], firstDoseAt: Date | nu
   if (assigned.length > 0) return assigned.at(-1)!;
   if (firstDoseAt === null) return null;
   return points.filter(beforeFirstDose).at(-1) ?? null;
+}
+
+/** When the plan (any version of the series the dose was given under) ended, if it did. */
+async function planEndOf(ctx: ServiceContext, planId: string): Promise<Date | null> {
+  const result = await ctx.tx.execute(sql`
+    SELECT min(e.occurred_at) AS ended_at
+    FROM treatment_plan d
+    JOIN treatment_plan p ON p.clinic_id = d.clinic_id AND p.series_id = d.series_id
+    JOIN treatment_plan_event e ON e.clinic_id = p.clinic_id AND e.plan_id = p.id AND e.kind = 'ended'
+    WHERE d.clinic_id = ${ctx.clinicId} AND d.id = ${planId}`);
+  const value = (result as unknown as { rows: { ended_at: string | Date | null }[] }).rows[0]?.ended_at;
+  return value ? new Date(value) : null;
+}
+
+/**
+ * Which points were measured in follow-up, after the course: a follow-up measure of the plan's schedule
+ * (reason 'follow-up', key 'follow-up:<m>m'), or any answer given once the plan of the last dose has ended
+ * and after that dose (a measure the prescriber asked for after the course). The one rule for the relapse
+ * alert and the chart's phases and maintenance signal, so the two never disagree. `doses` oldest first
+ * (loadCourseDoses).
+ */
+export async function loadFollowUpTest(
+  ctx: ServiceContext,
+  doses: readonly CourseDose[],
+): Promise<(p: ScorePoint) => boolean> {
+  const lastDose = doses.at(-1) ?? null;
+  const planEndedAt = lastDose ? await planEndOf(ctx, lastDose.planId) : null;
+  return (p) =>
+    p.reason === 'follow-up' ||
+    (p.scheduleKey?.startsWith('follow-up:') ?? false) ||
+    (planEndedAt !== null && lastDose !== null && p.at >= planEndedAt && p.at > lastDose.at);
 }

@@ -13,6 +13,7 @@ import {
   dosingSession,
   measureAssignment,
   treatmentPlan,
+  treatmentPlanEvent,
 } from '../../db/schema/index.ts';
 import type { MeasureReason } from '../../db/schema/measures.ts';
 import { createTestDatabase } from '../../testing/database.ts';
@@ -197,6 +198,7 @@ async function dosedOn(patientId: string, dates: string[], doseMg = 35) {
       recordedAt: dosedAt,
     });
   }
+  return planId;
 }
 
 const summaryOf = async (who: SignedIn, patientId: string) =>
@@ -341,6 +343,29 @@ describe('GET /api/v1/patients/:patientId/measurement-summary', () => {
     const phq9 = phq9Of((await summaryOf(await signIn(app, prescriberEmail), steady)).json());
     expect(phq9.course?.status).toBe('responding');
     expect(phq9.maintenance).toBeNull();
+  });
+
+  it('counts an answer after the plan ended and the last dose as follow-up, as the relapse alert does', async () => {
+    const ended = (await createPatient(database.db, clinicId)).id;
+    const planId = await dosedOn(ended, doseDates);
+    await phq9At(ended, '2026-03-02T18:00:00Z', 20, 'baseline', 'baseline');
+    await phq9At(ended, '2026-03-10T18:00:00Z', 9, 'weekly', 'week:2'); // 55% down: response
+    await database.db.insert(treatmentPlanEvent).values({
+      id: randomUUID(),
+      clinicId,
+      planId,
+      patientId: ended,
+      kind: 'ended',
+      reason: 'course-complete',
+      occurredAt: new Date('2026-03-20T12:00:00Z'),
+      actorId: prescriberId,
+    });
+    // A measure the prescriber asked for a month after the course: response lost.
+    await phq9At(ended, '2026-04-20T18:00:00Z', 14, 'staff');
+    const phq9 = phq9Of((await summaryOf(await signIn(app, prescriberEmail), ended)).json());
+    expect(phq9.series.map((p) => p.phase)).toEqual(['baseline', 'course', 'follow-up']);
+    expect(phq9.course?.status).toBe('lost-response');
+    expect(phq9.maintenance).toMatchObject({ strength: 'firm', latest: { total: 14 } });
   });
 
   it('reads no response after N sessions only once the clinic sets N', async () => {

@@ -15,15 +15,12 @@ import {
   baselineOf,
   type CourseDose,
   loadCourseDoses,
+  loadFollowUpTest,
   loadScoreSeries,
   type ScorePoint,
 } from '../measures/measures.series.ts';
 
 type Phase = 'before-baseline' | 'baseline' | 'course' | 'follow-up';
-
-/** A follow-up measure of the plan's schedule (contract 2: reason 'follow-up', key 'follow-up:<m>m'). */
-const inFollowUp = (p: ScorePoint) =>
-  p.reason === 'follow-up' || (p.scheduleKey?.startsWith('follow-up:') ?? false);
 
 const bandLabelOf = (id: InstrumentId, band: string | null) =>
   band === null ? null : (instruments[id].bands.find((b) => b.id === band)?.label ?? null);
@@ -109,6 +106,7 @@ export async function measurementSummary(ctx: ServiceContext, patientId: string)
   const series = await loadScoreSeries(ctx, patientId);
   const courseDoses = await loadCourseDoses(ctx, patientId);
   const doses = await doseDetails(ctx, patientId, courseDoses);
+  const inFollowUp = await loadFollowUpTest(ctx, courseDoses);
   const firstDoseAt = courseDoses[0]?.at ?? null;
   // Settings are stored data: anything but a whole number of sessions ≥ 1 counts as not set.
   const setting = settings.outcomes?.noResponseAfterSessions;
