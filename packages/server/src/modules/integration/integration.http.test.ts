@@ -206,6 +206,41 @@ describe('integration notes and psychotherapy notes (contract 6, clinical-refere
     expect(JSON.stringify(events)).not.toContain('funeral');
   });
 
+  it('answers a "retry" whose psychotherapy words changed with 409, never a 200 that drops the new words', async () => {
+    const patient = await createPatient(database.db, clinicId);
+    const session = await dosed(patient.id, '2026-06-08T14:00:00Z');
+    const id = randomUUID();
+    const payload = {
+      id,
+      dosingSessionId: session.id,
+      heldOn: '2026-06-09',
+      content: content(),
+      psychotherapyNotes: 'First words',
+    };
+    expect((await write(therapist, patient.id, payload)).statusCode).toBe(201);
+    expect((await write(therapist, patient.id, payload)).statusCode).toBe(200);
+    const edited = await write(therapist, patient.id, { ...payload, psychotherapyNotes: 'Edited words' });
+    expect(edited.statusCode).toBe(409);
+    const v2 = randomUUID();
+    const amendment = {
+      id: v2,
+      amendsId: id,
+      reason: 'Homework added',
+      heldOn: '2026-06-09',
+      content: content({ nextFocus: 'Sleep' }),
+      psychotherapyNotes: 'Second words',
+    };
+    expect((await amend(therapist, patient.id, id, amendment)).statusCode).toBe(201);
+    expect((await amend(therapist, patient.id, id, amendment)).statusCode).toBe(200);
+    const editedAmendment = await amend(therapist, patient.id, id, {
+      ...amendment,
+      psychotherapyNotes: 'Edited second words',
+    });
+    expect(editedAmendment.statusCode).toBe(409);
+    const mine = (await ownPsychotherapyNotes(therapist, patient.id)).json().items;
+    expect(mine[0].current.body).toBe('Second words');
+  });
+
   it('amends by a new version that keeps the old words, once per version', async () => {
     const patient = await createPatient(database.db, clinicId);
     const session = await dosed(patient.id, '2026-06-08T14:00:00Z');

@@ -42,7 +42,8 @@ import type {
  * Integration session notes (issue 6). The progress-note part is the designated record set (clinical-reference
  * 7.1: a summary of treatment and progress is not a psychotherapy note), readable with patient.clinical.read.
  * What the therapist marks as psychotherapy notes goes through writePsychotherapyNote in the same transaction
- * (author-only, sealed); this module never selects a psychotherapy note's body, and an integration note keeps
+ * (author-only, sealed); this module never returns a psychotherapy note's body (it opens the author's own only
+ * to tell a retried save from an edited one), and an integration note keeps
  * only the flag that one exists (contract 6). Versions are append-only: a correction is a new version that
  * amends the latest one, with a reason.
  */
@@ -188,6 +189,31 @@ function sameSave(
   );
 }
 
+/**
+ * Whether a retried save carries the psychotherapy words saved with that version (the author's own, compared
+ * here and never returned), so a retry whose words were edited is a 409, not a 200 that drops the edit.
+ */
+async function samePsychotherapyWords(
+  ctx: ServiceContext,
+  box: SecretBox,
+  row: NoteRow,
+  words: string | undefined,
+): Promise<boolean> {
+  if (words === undefined || row.psychotherapyNoteId === null)
+    return (words === undefined) === (row.psychotherapyNoteId === null);
+  const [saved] = await ctx.tx
+    .select({ bodySealed: psychotherapyNote.bodySealed })
+    .from(psychotherapyNote)
+    .where(
+      and(
+        eq(psychotherapyNote.clinicId, ctx.clinicId),
+        eq(psychotherapyNote.authorId, ctx.actor.userId),
+        eq(psychotherapyNote.id, row.psychotherapyNoteId),
+      ),
+    );
+  return saved !== undefined && box.open(saved.bodySealed) === words;
+}
+
 function withoutIntentions(
   content: IntegrationContentInput,
 ): Omit<IntegrationNoteContent, 'sessionIntentions'> {
@@ -219,7 +245,8 @@ export async function createIntegrationNote(
   if (existing) {
     if (
       !sameSave(existing, ctx, expected, withPsychotherapy) ||
-      existing.dosingSessionId !== input.dosingSessionId
+      existing.dosingSessionId !== input.dosingSessionId ||
+      !(await samePsychotherapyWords(ctx, box, existing, input.psychotherapyNotes))
     )
       throw idUsed();
     return { created: false, note: await findNote(ctx, patientId, existing.seriesId) };
@@ -337,7 +364,12 @@ export async function amendIntegrationNote(
   const existing = await findVersion(ctx, input.id);
   if (existing) {
     const expected = { patientId, amendsId: input.amendsId, heldOn: input.heldOn, content: input.content };
-    if (existing.seriesId !== noteId || !sameSave(existing, ctx, expected, withPsychotherapy)) throw idUsed();
+    if (
+      existing.seriesId !== noteId ||
+      !sameSave(existing, ctx, expected, withPsychotherapy) ||
+      !(await samePsychotherapyWords(ctx, box, existing, input.psychotherapyNotes))
+    )
+      throw idUsed();
     return { created: false, note: await findNote(ctx, patientId, noteId) };
   }
 
