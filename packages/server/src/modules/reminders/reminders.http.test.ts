@@ -236,6 +236,30 @@ describe('measure reminders', () => {
     expect(mine[0]![1]).toBe('Riverbend Clinic: a questionnaire is waiting in your patient portal.');
     await setReminders({});
   });
+
+  it('sends no text for a questionnaire answered before its queued text went out', async () => {
+    await setReminders({ sms: true, sendHour: 8 });
+    clock.set('2026-07-05T12:30:00Z');
+    const phone = '+1 555 010 9911';
+    const { assignmentId, email } = await patientWithDueMeasure('2026-07-05', phone);
+    await remind();
+    const jobId = (await remindersOf(assignmentId)).find((r) => r.channel === 'sms')?.jobId as string;
+    // The patient answers the mail's reminder before the text is sent (say, the gateway was down).
+    const self = as(app, await signIn(app, email));
+    const response = await self({
+      method: 'POST',
+      url: `/api/v1/me/measures/${assignmentId}/responses`,
+      payload: { id: randomUUID(), answers: [0, 1, 0, 1, 0, 0, 1, 0, 0, 0] },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const sent: string[] = [];
+    const fake: SmsAdapter = { kind: 'recording', send: async (to) => void sent.push(to) };
+    await new JobRunner(env, [smsReminderHandler(() => fake) as never], []).runOnce();
+    const [job] = await database.db.select().from(backgroundJob).where(eq(backgroundJob.id, jobId));
+    expect(job?.status).toBe('succeeded');
+    expect(sent.filter((to) => to === phone)).toEqual([]);
+    await setReminders({});
+  });
 });
 
 describe('missed measures', () => {

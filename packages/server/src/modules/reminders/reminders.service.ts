@@ -173,7 +173,10 @@ async function sendOnce(
         text: words.text,
       });
       const jobId = phone
-        ? await enqueueJob(inner, { kind: smsReminderKind, payload: { to: phone, text: words.sms } })
+        ? await enqueueJob(inner, {
+            kind: smsReminderKind,
+            payload: { to: phone, text: words.sms, assignmentIds: assignments.map((a) => a.id) },
+          })
         : null;
       const channels: [ReminderChannel, string | null, string | null][] = [['email', mailId, null]];
       if (jobId) channels.push(['sms', null, jobId]);
@@ -216,14 +219,48 @@ async function sendOnce(
   }
 }
 
-/** Sends one queued text reminder through the adapter; a throw is retried by the runner. */
+export interface SmsReminderPayload {
+  to: string;
+  text: string;
+  /** The assignments it reminds of; none still pending when it comes to be sent: it is not sent. */
+  assignmentIds?: string[];
+}
+
+/** How many of these assignments of the clinic still wait for an answer. */
+async function stillPending(ctx: ServiceContext, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await ctx.tx
+    .select({ id: measureAssignment.id })
+    .from(measureAssignment)
+    .where(
+      and(
+        eq(measureAssignment.clinicId, ctx.clinicId),
+        eq(measureAssignment.status, 'pending'),
+        inArray(measureAssignment.id, ids),
+      ),
+    );
+  return rows.length;
+}
+
+/**
+ * Sends one queued text reminder through the adapter; a throw is retried by the runner. A text whose
+ * questionnaires were all answered or cancelled by the time it goes out (a retry after a gateway outage,
+ * a late runner) is dropped: reminders stop after completion.
+ */
 export function smsReminderHandler(
   adapterFor: (env: JobEnvironment) => SmsAdapter,
-): JobHandler<{ to: string; text: string }> {
+): JobHandler<SmsReminderPayload> {
   return {
     kind: smsReminderKind,
     maxAttempts: 5,
     async run(job, env) {
+      const ids = job.payload.assignmentIds;
+      if (ids) {
+        const pending = await runSystemWork(env, job.clinicId, 'measure-reminders', (ctx) =>
+          stillPending(ctx, ids),
+        );
+        if (pending === 0) return;
+      }
       await adapterFor(env).send(job.payload.to, job.payload.text);
     },
   };
