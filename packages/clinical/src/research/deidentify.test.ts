@@ -7,6 +7,7 @@ import {
   deidentificationRules,
   drawDateShiftDays,
   drawResearchId,
+  exportedAge,
   type RandomInt,
   researchIdLength,
   safeHarborAge,
@@ -61,6 +62,17 @@ describe('ages (164.514(b)(2)(i)(C): over 89 as one category)', () => {
     [104, '90+'],
   ])('age %i is exported as %s', (age, shown) => {
     expect(safeHarborAge(age)).toBe(shown);
+  });
+
+  it('gives "90+" to a patient who is 89 on day zero and over 89 on a later exported day', () => {
+    // Born 1936-03-01: 89 on day zero (2025-09-01), 90 from 2026-03-01.
+    expect(exportedAge('1936-03-01', '2025-09-01', '2026-02-28')).toBe('89');
+    expect(exportedAge('1936-03-01', '2025-09-01', '2026-03-01')).toBe('90+');
+    expect(exportedAge('1936-03-01', '2025-09-01', '2025-09-01')).toBe('89');
+    expect(exportedAge('1980-06-15', '2026-06-15', '2027-06-15')).toBe('46');
+    expect(exportedAge('1930-01-01', '2026-01-01', '2026-01-01')).toBe('90+');
+    // A last day before day zero (a baseline) does not lower the age.
+    expect(exportedAge('1936-03-01', '2026-03-01', '2026-02-20')).toBe('90+');
   });
 
   it('refuses an age that is not whole years', () => {

@@ -60,7 +60,7 @@ export const safeHarborIdentifiers: readonly SafeHarborIdentifier[] = [
       'All elements of dates (except year) directly related to an individual (birth, admission, discharge, death), and all ages over 89 and elements of dates indicating such an age',
     action: 'dates-relative-and-shifted',
     kapstone:
-      'The date of birth is never exported; the age at the first dose is, in whole years, with ages over 89 as "90+". Event dates are exported as days since the first dose and as a date shifted by a random per-patient number of days (see dateShiftRange).',
+      'The date of birth is never exported; the age at the first dose is, in whole years, with ages over 89 as "90+" (also when the patient passes 89 during the exported days). Event dates are exported as days since the first dose and as a date shifted by a random per-patient number of days (see dateShiftRange).',
   },
   {
     paragraph: 'D',
@@ -234,6 +234,18 @@ export function ageInYears(dateOfBirth: string, onDay: string): number {
 export function safeHarborAge(age: number): string {
   if (!Number.isInteger(age) || age < 0) throw new RangeError('An age is a whole number of years.');
   return age > safeHarborOldestExactAge ? '90+' : String(age);
+}
+
+/**
+ * The age a research export gives for a patient: whole years on day zero, or "90+" when the patient is over 89
+ * on day zero or on any later exported day. An "89" at day zero next to a score at day 400 would tell the
+ * reader the patient was 90 then: an age over 89 that 164.514(b)(2)(i)(C) asks to aggregate into 90 or older.
+ * `lastDay` is the latest exported day of the patient (day zero when there is none later).
+ */
+export function exportedAge(dateOfBirth: string, dayZero: string, lastDay: string): string {
+  const atDayZero = ageInYears(dateOfBirth, dayZero);
+  const atLastDay = ageInYears(dateOfBirth, lastDay > dayZero ? lastDay : dayZero);
+  return atLastDay > safeHarborOldestExactAge ? '90+' : safeHarborAge(atDayZero);
 }
 
 /** Days from one calendar day to another (YYYY-MM-DD), negative when `day` is before `from`. */

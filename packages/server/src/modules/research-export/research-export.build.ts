@@ -1,12 +1,11 @@
 import {
-  ageInYears,
   dateShiftRange,
   daysBetween,
+  exportedAge,
   type InstrumentId,
   instruments,
   type Product,
   type Route,
-  safeHarborAge,
   shiftDay,
 } from '@kapstone/clinical';
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
@@ -388,9 +387,10 @@ const columns: Record<'patients.csv' | 'observations.csv' | 'sessions.csv', Colu
       name: 'age_at_day_zero',
       type: 'string',
       unit: 'years',
-      description: 'Age in whole years at day zero; "90+" for ages over 89',
+      description:
+        'Age in whole years at day zero; "90+" when over 89 at day zero or on any later exported day',
       deidentification:
-        'Computed from the date of birth, which is not exported; ages over 89 grouped as 90+ (164.514(b)(2)(i)(C))',
+        'Computed from the date of birth, which is not exported; ages over 89 grouped as 90+, also when reached during the exported days (164.514(b)(2)(i)(C))',
     },
     {
       name: 'day_zero',
@@ -650,7 +650,12 @@ export function renderExportFiles(subjects: Subject[], formats: readonly ('csv' 
     const firstMeasure = [...f.observations].sort((a, b) => a.day.localeCompare(b.day))[0]?.day ?? null;
     const dayZero = f.firstDoseDay ?? firstMeasure ?? f.sessions[0]?.day ?? null;
     const kind = f.firstDoseDay ? 'first-dose' : 'first-measure';
-    const age = dayZero ? safeHarborAge(ageInYears(f.dateOfBirth, dayZero)) : null;
+    // The latest exported day: an 89-year-old at day zero who is 90 by then is exported as 90+.
+    const lastDay = [...f.observations.map((o) => o.day), ...f.sessions.map((x) => x.day)].reduce(
+      (latest, day) => (day > latest ? day : latest),
+      dayZero ?? '',
+    );
+    const age = dayZero ? exportedAge(f.dateOfBirth, dayZero, lastDay) : null;
     const rel = (day: string) => (dayZero ? daysBetween(dayZero, day) : null);
     const shifted = (day: string) => shiftDay(day, s.shiftDays);
     return { s, f, dayZero, kind, age, rel, shifted };

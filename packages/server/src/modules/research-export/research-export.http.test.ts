@@ -62,6 +62,8 @@ const consented: string[] = [];
 let withdrawnId: string;
 let neverId: string;
 let nonagenarianId: string;
+let turnsNinetyId: string;
+let fortySevenId: string;
 const firstDoseDay = new Map<string, string>();
 
 const psychotherapySentence =
@@ -168,6 +170,27 @@ const people: Person[] = [
     },
     consent: 'never',
     dose: '2026-10-09T16:00:00Z',
+  },
+  {
+    // 89 at the first dose, 90 on 2026-10-15: the score two weeks after the dose is given at 90.
+    demographics: {
+      givenName: 'Euphemia',
+      familyName: 'Nightingale-Roe',
+      dateOfBirth: '1936-10-15',
+      sexAtBirth: 'female',
+      email: 'euphemia.nr@paper.example',
+      phone: '802-555-0133',
+      address: {
+        line1: '5 Cobble Wynd',
+        city: 'Grantleigh',
+        region: 'Vermont',
+        postalCode: '05201',
+        country: 'US',
+      },
+      emergencyContact: { name: 'Tobias Nightingale', relationship: 'nephew', phone: '802-555-0134' },
+    },
+    consent: 'signed',
+    dose: '2026-10-10T14:00:00Z',
   },
 ];
 
@@ -284,6 +307,8 @@ beforeAll(async () => {
     if (person.consent === 'withdrawn') withdrawnId = p.id;
     if (person.consent === 'never') neverId = p.id;
     if (person.demographics.dateOfBirth === '1931-02-03') nonagenarianId = p.id;
+    if (person.demographics.dateOfBirth === '1936-10-15') turnsNinetyId = p.id;
+    if (person.demographics.dateOfBirth === '1979-07-21') fortySevenId = p.id;
 
     // Free text in the chart: a condition's note.
     await database.db.insert(patientCondition).values({
@@ -733,7 +758,7 @@ describe('research export: no identifier leaves Kapstone', () => {
     }
   });
 
-  it('groups ages over 89 as "90+" and gives the others in whole years at the first dose', async () => {
+  it('groups ages over 89 (on day zero or any later exported day) as "90+" and gives the others in whole years at the first dose', async () => {
     const key = await database.db
       .select()
       .from(researchExportSubject)
@@ -742,8 +767,11 @@ describe('research export: no identifier leaves Kapstone', () => {
     const ages = new Map(rows.map((r) => [r[0], r[header!.indexOf('age_at_day_zero')]]));
     const nonagenarian = key.find((k) => k.patientId === nonagenarianId)!;
     expect(ages.get(nonagenarian.researchId)).toBe('90+');
-    const other = key.find((k) => k.patientId !== nonagenarianId)!;
+    const other = key.find((k) => k.patientId === fortySevenId)!;
     expect(ages.get(other.researchId)).toBe('47');
+    // 89 at the first dose and 90 at a later exported score: an exact 89 would give away an age over 89.
+    const turnsNinety = key.find((k) => k.patientId === turnsNinetyId)!;
+    expect(ages.get(turnsNinety.researchId)).toBe('90+');
     for (const age of ages.values()) expect(age === '90+' || Number(age) <= 89).toBe(true);
     expect(built.files['bundle.ndjson']).toContain('"valueString":"90+"');
   });

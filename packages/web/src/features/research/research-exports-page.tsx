@@ -98,7 +98,10 @@ export function WhatIsRemoved() {
           and as a date moved by a random number of days for that patient ({dateShiftRange.minDays} to +
           {dateShiftRange.maxDays}, never 0, kept inside Kapstone). Use the days for analysis.
         </List.Item>
-        <List.Item>Ages at the first dose in whole years; anyone older than 89 is shown as "90+".</List.Item>
+        <List.Item>
+          Ages at the first dose in whole years; anyone older than 89, then or on a later exported day, is
+          shown as "90+".
+        </List.Item>
         <List.Item>
           No free text at all: no notes, reasons or descriptions, and never psychotherapy notes. Only scores,
           codes (LOINC, ICD-10-CM) and numbers.
