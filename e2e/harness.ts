@@ -96,9 +96,10 @@ export async function startKapstone(): Promise<RunningKapstone> {
 
 /**
  * How long the server may take to start: the demo seed walks patients along the pathway, through their
- * dosing sessions, integration notes and journals, which took over four minutes on a busy 2-core machine.
+ * dosing sessions, integration notes and journals, and the outcomes cohort's fourteen months of courses;
+ * that took over eight minutes on a busy 2-core machine.
  */
-export const startupSeconds = 480;
+export const startupSeconds = 900;
 
 /**
  * A copy of the built web app for this server alone. The server lists the app's files when it starts, so a

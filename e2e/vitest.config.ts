@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['**/*.e2e.ts'],
     fileParallelism: false,
     testTimeout: 60_000,
-    // beforeAll starts a server (harness.ts allows it 480 s: the demo seed walks patients along the pathway).
-    hookTimeout: 540_000,
+    // beforeAll starts a server (harness.ts allows it 900 s: the demo seed walks patients along the pathway).
+    hookTimeout: 960_000,
   },
 });

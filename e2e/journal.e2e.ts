@@ -98,7 +98,7 @@ describe('journal sharing journey', () => {
     await visible(page.getByText('Saved and shared with your care team.'));
     const entry = page.getByRole('listitem').filter({ hasText: sharedWords });
     await visible(entry.getByText('Shared with your care team', { exact: true }));
-    await screenshot(page, 'journal-sharing-1-phone');
+    await screenshot(page, 'journal-1-phone');
 
     const mine = await myJournal();
     expect(mine.find((e) => e.text === privateWords)).toMatchObject({ shared: false });
@@ -117,7 +117,7 @@ describe('journal sharing journey', () => {
     await visible(page.getByText(sharedWords));
     expect(await page.content()).not.toContain(privateWords);
     expect(await page.content()).not.toContain(runTag.concat('): I am scared'));
-    await screenshot(page, 'journal-sharing-2-chart');
+    await screenshot(page, 'journal-2-chart');
 
     const staff = await staffJournal();
     expect(staff.texts).toContain(sharedWords);
@@ -148,7 +148,7 @@ describe('journal sharing journey', () => {
     await visible(therapist.getByText('The patient shares no journal entries at the moment.'));
     expect(await therapist.content()).not.toContain(sharedWords);
     expect(await therapist.content()).not.toContain(privateWords);
-    await screenshot(therapist, 'journal-sharing-3-chart-after-unsharing');
+    await screenshot(therapist, 'journal-3-chart-after-unsharing');
     const staff = await staffJournal();
     expect(staff.raw).not.toContain(sharedWords);
     expect(staff.raw).not.toContain(privateWords);
