@@ -524,6 +524,30 @@ describe('integration adherence', () => {
         .items.map((i: { patient: { id: string } }) => i.patient.id);
     expect(await seen(onTeam.email)).toEqual([patient.id]);
     expect(await seen(offTeam.email)).toEqual([]);
+
+    // Break-glass opens the chart, and the console's list then shows the patient: that read is the
+    // patient's, flagged as break-glass, in the audit trail.
+    const granted = await as(
+      app,
+      await signIn(app, offTeam.email),
+    )({
+      method: 'POST',
+      url: `/api/v1/patients/${patient.id}/break-glass`,
+      payload: { reason: 'Covering for the therapist, who is away today' },
+    });
+    expect(granted.statusCode, granted.body).toBe(201);
+    expect(await seen(offTeam.email)).toEqual([patient.id]);
+    const reads = await database.db
+      .select({ actorId: auditEvent.actorId, breakGlass: auditEvent.breakGlass })
+      .from(auditEvent)
+      .where(
+        and(
+          eq(auditEvent.clinicId, careTeamClinic.id),
+          eq(auditEvent.patientId, patient.id),
+          eq(auditEvent.action, 'integration-adherence.list'),
+        ),
+      );
+    expect(reads).toEqual([{ actorId: offTeam.id, breakGlass: true }]);
   });
 
   it('validates the clinic window and lets only care-settings managers change it', async () => {

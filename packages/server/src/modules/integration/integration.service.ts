@@ -819,6 +819,29 @@ export async function adherenceList(
     resourceType: 'dosing_session',
     detail: { states, days: query.days, count: page.length },
   });
+  // A patient listed only through a break-glass grant: that read is the patient's, flagged, as a chart read is.
+  const listed = [...new Set(page.map((i) => i.patient.id))];
+  const viaBreakGlass =
+    listed.length === 0
+      ? []
+      : await ctx.tx
+          .select({ id: patient.id })
+          .from(patient)
+          .where(
+            and(
+              eq(patient.clinicId, ctx.clinicId),
+              inArray(patient.id, listed),
+              sql`NOT ${withinCareScope(patient.clinicId, patient.id, ctx.actor.userId)}`,
+            ),
+          );
+  for (const { id } of viaBreakGlass)
+    ctx.audit.record({
+      action: 'integration-adherence.list',
+      resourceType: 'dosing_session',
+      patientId: id,
+      breakGlass: true,
+      detail: { count: page.filter((i) => i.patient.id === id).length },
+    });
   return { today, items: page, truncated: matching.length > page.length || doses.length === 2000 };
 }
 
