@@ -907,6 +907,90 @@ describe('research export routes', () => {
     expect(secondKey.filter((k) => firstIds.has(k.researchId))).toEqual([]);
   });
 
+  it('leaves out a patient who withdraws research consent while the export is being built', async () => {
+    const p = await createPatient(database.db, clinicId, { givenName: 'Rosalind', familyName: 'Midbuild' });
+    const account = await createPatientUser(database.db, clinicId, p.id);
+    const [version] = await database.db
+      .select({ id: consentTemplateVersion.id })
+      .from(consentTemplateVersion)
+      .where(eq(consentTemplateVersion.clinicId, clinicId));
+    const signatureId = randomUUID();
+    await database.db.insert(consentSignature).values({
+      id: signatureId,
+      clinicId,
+      patientId: p.id,
+      templateVersionId: version!.id,
+      signedBy: account.id,
+      typedName: 'Rosalind Midbuild',
+      agreed: true,
+      signedAt: new Date('2026-03-01T12:00:00Z'),
+      renderedText: 'I, Rosalind Midbuild, agree.',
+      textSha256: 'b'.repeat(64),
+    });
+    const responseId = randomUUID();
+    const at = new Date('2026-10-20T15:00:00Z');
+    await database.db.insert(questionnaireResponse).values({
+      id: responseId,
+      clinicId,
+      patientId: p.id,
+      instrument: 'phq9',
+      answers: [1, 1, 1, 1, 1, 1, 1, 1, 0],
+      score: { instrument: 'phq9', total: 8, band: 'mild', complete: true, flags: [] },
+      scoreContext: {},
+      source: 'patient',
+      enteredBy: account.id,
+      authoredAt: at,
+    });
+    await database.db.insert(observation).values({
+      id: randomUUID(),
+      clinicId,
+      patientId: p.id,
+      responseId,
+      instrument: 'phq9',
+      key: 'total',
+      codeSystem: 'http://loinc.org',
+      code: '44261-6',
+      display: 'PHQ-9 total score',
+      value: 8,
+      band: 'mild',
+      effectiveAt: at,
+    });
+    const created = await as(
+      app,
+      researcher,
+    )({ method: 'POST', url: '/api/v1/research/exports', payload: exportRequest });
+    const id = created.json().id as string;
+    // The withdrawal lands between the batches that read the facts and the transaction that writes the files.
+    let withdrawn = false;
+    await createResearchExportHandler().run(
+      { id: randomUUID(), clinicId, kind: 'research-export', payload: { exportId: id }, attempt: 1 },
+      jobEnv,
+      async (progress) => {
+        if (withdrawn || progress >= 100) return;
+        withdrawn = true;
+        await database.db.insert(consentWithdrawal).values({
+          id: randomUUID(),
+          clinicId,
+          signatureId,
+          recordedBy: account.id,
+          recordedByKind: 'patient',
+          withdrawnAt: clock.now(),
+          reason: null,
+        });
+      },
+    );
+    expect(withdrawn).toBe(true);
+    const view = (await as(app, researcher)({ method: 'GET', url: `/api/v1/research/exports/${id}` })).json();
+    expect(view.status).toBe('ready');
+    expect(view.patientCount).toBe(consented.length);
+    const key = await database.db
+      .select({ patientId: researchExportSubject.patientId })
+      .from(researchExportSubject)
+      .where(and(eq(researchExportSubject.clinicId, clinicId), eq(researchExportSubject.exportId, id)));
+    expect(key.map((k) => k.patientId)).not.toContain(p.id);
+    expect(key).toHaveLength(consented.length);
+  });
+
   it("hides a clinic's exports from another clinic (404)", async () => {
     const { id } = await buildExport();
     const other = as(app, foreignResearcher);
