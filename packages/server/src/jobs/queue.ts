@@ -17,7 +17,7 @@ export interface EnqueueJobInput {
    * job's id instead of queuing a second one.
    */
   dedupeKey?: string;
-  /** Overrides the handler's `maxAttempts` for this job. */
+  /** Attempts for this job when its handler names no `maxAttempts` (the handler's own figure wins). */
   maxAttempts?: number;
 }
 

@@ -231,6 +231,31 @@ describe('JobRunner', () => {
     expect(await jobOf(id)).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
+  it('renews the lease alongside a handler that works in transactions of its own (no deadlock on PGlite)', async () => {
+    const kind = kindOf('beat-tx');
+    const id = await enqueue(kind);
+    let transactions = 0;
+    const handler: JobHandler = {
+      kind,
+      async run(job, jobEnv, report) {
+        for (let i = 0; i < 5; i++) {
+          await runSystemWork(jobEnv, job.clinicId, 'test', async (ctx) => {
+            await getJob(ctx, job.id);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            await getJob(ctx, job.id);
+          });
+          transactions++;
+          await report(20 * (i + 1));
+        }
+      },
+    };
+    expect(await new JobRunner(env, [handler], [], { heartbeatMs: 1 }).runOnce()).toMatchObject({
+      succeeded: 1,
+    });
+    expect(transactions).toBe(5);
+    expect(await jobOf(id)).toMatchObject({ status: 'succeeded', progress: 100 });
+  });
+
   it('tells a handler whose job another runner took over to stop, and leaves the outcome to that runner', async () => {
     const kind = kindOf('stolen');
     const id = await enqueue(kind);
