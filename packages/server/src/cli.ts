@@ -8,6 +8,7 @@ import { type Role, roles } from './context.ts';
 import { type DatabaseHandle, isEmpty, openDatabase } from './db/client.ts';
 import { clinic, roleAssignment, userAccount } from './db/schema/index.ts';
 import { seedDemo } from './db/seed/demo.ts';
+import { seedDemoOutcomesCohort } from './db/seed/outcomes-cohort.ts';
 import { demoHistoryClock, seedDemoPathway } from './db/seed/pathway.ts';
 import { appendAuditEvents, verifyAuditChain } from './modules/audit/audit-chain.ts';
 import { hashPassword, minimumPasswordLength } from './security/passwords.ts';
@@ -90,6 +91,10 @@ async function run(argv: string[]): Promise<number> {
         } finally {
           await app.close();
         }
+        const cohort = await seedDemoOutcomesCohort(config, handle);
+        console.log(
+          `Outcomes cohort: ${cohort.patients} patients, ${cohort.sessions} dosing sessions, ${cohort.followUps} follow-ups (${cohort.seconds} s).`,
+        );
         return 0;
       }
       case 'create-user':

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { isEmpty, openDatabase } from './db/client.ts';
 import { seedDemo } from './db/seed/demo.ts';
 import { demoLogins, demoPassword } from './db/seed/demo-logins.ts';
+import { seedDemoOutcomesCohort } from './db/seed/outcomes-cohort.ts';
 import { demoHistoryClock, seedDemoPathway } from './db/seed/pathway.ts';
 import { jobHandlers, recurringTasks } from './jobs/registry.ts';
 import { JobRunner } from './jobs/runner.ts';
@@ -49,6 +50,11 @@ async function main(): Promise<void> {
     } finally {
       await walkApp.close();
     }
+    // The outcomes dashboard's cohort: fourteen months of finished courses and follow-ups (db/seed/outcomes-cohort.ts).
+    const cohort = await seedDemoOutcomesCohort(config, database);
+    console.log(
+      `Demo outcomes cohort: ${cohort.patients} patients, ${cohort.sessions} dosing sessions, ${cohort.followUps} follow-ups (${cohort.seconds} s).`,
+    );
   }
 
   const app = await buildApp({ config, database, clock: systemClock });

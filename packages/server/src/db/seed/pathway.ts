@@ -41,17 +41,17 @@ export interface Caller {
   csrfToken: string;
 }
 
-interface DemoPatient {
+export interface DemoPatient {
   self: Caller;
   id: string;
   givenName: string;
   familyName: string;
 }
 
-interface ClinicPathway {
+export interface ClinicPathway {
   slug: string;
-  protocolId: 'kap-im' | 'iv-series' | 'spravato-trd';
-  route: 'im' | 'iv' | 'intranasal';
+  protocolId: 'kap-im' | 'kap-sublingual' | 'iv-series' | 'spravato-trd';
+  route: 'im' | 'iv' | 'intranasal' | 'sublingual';
   product: 'ketamine-racemic' | 'esketamine';
   plan: Record<string, unknown>;
 }
@@ -315,7 +315,7 @@ async function setWorkingHours(app: FastifyInstance, frontdesk: Caller): Promise
 }
 
 /** The screening vitals the nurse records (SpO2 98 %, 14 breaths a minute) at the walk's current time. */
-async function takeScreeningVitals(
+export async function takeScreeningVitals(
   app: FastifyInstance,
   nurse: Caller,
   patientId: string,
@@ -340,7 +340,7 @@ async function takeScreeningVitals(
   });
 }
 
-async function completeIntake(app: FastifyInstance, self: Caller): Promise<void> {
+export async function completeIntake(app: FastifyInstance, self: Caller): Promise<void> {
   const current = await call(app, self, { method: 'GET', url: '/api/v1/me/intake' });
   const saved = await call(app, self, {
     method: 'PUT',
@@ -376,7 +376,7 @@ function firstOptionAnswers(form: {
   );
 }
 
-async function approveEligibility(
+export async function approveEligibility(
   app: FastifyInstance,
   prescriber: Caller,
   patientId: string,
@@ -410,7 +410,7 @@ async function approveEligibility(
   });
 }
 
-async function signConsents(
+export async function signConsents(
   app: FastifyInstance,
   patient: DemoPatient,
   countersigner: Caller,
@@ -447,7 +447,7 @@ async function signConsents(
   }
 }
 
-async function signPreparationNote(
+export async function signPreparationNote(
   app: FastifyInstance,
   therapist: Caller,
   patientId: string,
@@ -474,7 +474,7 @@ async function signPreparationNote(
   });
 }
 
-async function signPlan(
+export async function signPlan(
   app: FastifyInstance,
   prescriber: Caller,
   patientId: string,

@@ -34,7 +34,7 @@ export interface SessionsSummary {
   wastes: number;
 }
 
-type Route = 'im' | 'iv' | 'intranasal';
+type Route = 'im' | 'iv' | 'intranasal' | 'sublingual';
 type Product = 'ketamine-racemic' | 'esketamine';
 
 /** What the care-pathway walk hands over: the clinic, and the patient with a signed plan. */
@@ -78,7 +78,7 @@ export function nextPlanStart(slug: string, timeZone: string, now: Date): string
 }
 
 /** A staff member or patient of the walk: signs in again once the moved clock has let the sign-in idle out. */
-class Person {
+export class Person {
   private caller: Caller | null = null;
   private lastUsed = 0;
   private signedInAt = 0;
@@ -113,7 +113,7 @@ class Person {
   }
 }
 
-interface Staff {
+export interface Staff {
   admin: Person;
   prescriber: Person;
   nurse: Person;
@@ -508,7 +508,7 @@ async function* restock(
 
 // ---- sessions ----
 
-interface SessionPlan {
+export interface SessionPlan {
   appointmentId: string;
   arrivesAt: Date;
   /** 0, 1, 2 … in the course; the live one is the last. */
@@ -595,11 +595,13 @@ function phq9Answers(number: number): number[] {
 }
 
 /** The patient a dosing session is for, and their route and product. */
-interface Subject {
+export interface Subject {
   patientId: string;
   patient: Person;
   route: Route;
   product: Product;
+  /** The answers of the PHQ-9 before session `number` (absent: the demo's gently falling ones). */
+  phq9Answers?: (number: number) => number[];
 }
 
 /**
@@ -663,11 +665,11 @@ async function answerPhq9(
   await patient.request({
     method: 'POST',
     url: `/api/v1/me/measures/${phq9.id}/responses`,
-    payload: { id: randomUUID(), answers: phq9Answers(number) },
+    payload: { id: randomUUID(), answers: (subject.phq9Answers ?? phq9Answers)(number) },
   });
 }
 
-async function* dosingSession(
+export async function* dosingSession(
   staff: Staff,
   clinic: Subject,
   plan: SessionPlan,
@@ -777,7 +779,9 @@ async function* dosingSession(
             : 'Right deltoid'
           : clinic.route === 'iv'
             ? 'Left antecubital IV'
-            : 'Both nostrils, self-administered under observation',
+            : clinic.route === 'sublingual'
+              ? 'Sublingual troche, held under the tongue'
+              : 'Both nostrils, self-administered under observation',
       startedAt: iso(doseAt),
       // SPRAVATO: the second device 5 minutes after the first (clinical-reference 2.5).
       endedAt:
@@ -792,7 +796,7 @@ async function* dosingSession(
       note: null,
     },
   });
-  if (number < 2 && clinic.route !== 'intranasal') {
+  if (number < 2 && clinic.route !== 'intranasal' && clinic.route !== 'sublingual') {
     yield minutes(doseAt, 2);
     await nurse.request({
       method: 'POST',
@@ -963,7 +967,7 @@ interface DosingTemplate {
 }
 
 /** The staffing, room and length of a dosing session under the patient's plan, as the course proposal gives. */
-async function dosingTemplate(frontdesk: Person, patientId: string): Promise<DosingTemplate> {
+export async function dosingTemplate(frontdesk: Person, patientId: string): Promise<DosingTemplate> {
   const proposal = await frontdesk.request({
     method: 'POST',
     url: `/api/v1/patients/${patientId}/course-booking/proposal`,
@@ -988,7 +992,7 @@ function lengthOf(template: DosingTemplate): number {
 }
 
 /** The patient's dosing appointments at `starts`, each as long as the template and with its room and staff. */
-async function bookDosing(
+export async function bookDosing(
   frontdesk: Person,
   patientId: string,
   template: DosingTemplate,
