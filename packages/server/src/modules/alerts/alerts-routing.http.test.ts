@@ -466,6 +466,20 @@ describe('escalation', () => {
     expect(await list(onCall, 'escalated')).toEqual([critical.id]);
     expect(await list(notOnCall, 'all')).toEqual([]);
     expect(await list(owner, 'escalated')).toEqual([critical.id]);
+    // The inbox shows the patient's name, MRN and summary to someone outside the care team: the read names
+    // the patient in the audit trail, as opening the alert does.
+    const listed = await database.db
+      .select({ patientId: auditEvent.patientId, detail: auditEvent.detail })
+      .from(auditEvent)
+      .where(
+        and(
+          eq(auditEvent.clinicId, c.id),
+          eq(auditEvent.actorId, onCall.id),
+          eq(auditEvent.action, 'alert.list'),
+        ),
+      );
+    expect(listed.map((e) => e.patientId)).toEqual([p.id, p.id]);
+    expect(listed[0]!.detail).toMatchObject({ alertIds: [critical.id] });
     const detail = await as(app, onCall.signedIn)({ method: 'GET', url: `/api/v1/alerts/${critical.id}` });
     expect(detail.json().escalation).toEqual({
       state: 'escalated',

@@ -335,11 +335,21 @@ export async function listAlerts(
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
-  ctx.audit.record({
-    action: 'alert.list',
-    resourceType: 'alert',
-    detail: { status: filters.status, scope, kind: filters.kind ?? null, count: page.length },
-  });
+  // The page shows each patient's name, MRN and alert summary, also to on-call staff outside the care team:
+  // one event per patient seen (naming the alerts), so the patient's access history has it.
+  const detail = { status: filters.status, scope, kind: filters.kind ?? null, count: page.length };
+  const seen = new Map<string, string[]>();
+  for (const row of page)
+    seen.set(row.alert.patientId, [...(seen.get(row.alert.patientId) ?? []), row.alert.id]);
+  if (seen.size === 0) ctx.audit.record({ action: 'alert.list', resourceType: 'alert', detail });
+  for (const [patientId, alertIds] of seen) {
+    ctx.audit.record({
+      action: 'alert.list',
+      resourceType: 'alert',
+      patientId,
+      detail: { ...detail, alertIds },
+    });
+  }
   return {
     items: page.map((row) => presentAlert(row, settings)),
     nextCursor:
