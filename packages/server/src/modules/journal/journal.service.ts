@@ -1,4 +1,4 @@
-import { journalPromptsFor } from '@kapstone/clinical';
+import { type JournalPrompt, journalPromptsFor } from '@kapstone/clinical';
 import { and, asc, eq } from 'drizzle-orm';
 import type { PatientActor, ServiceContext } from '../../context.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -53,7 +53,7 @@ async function sessionDates(ctx: ServiceContext, patientId: string, entries: Ver
 
 function promptOf(row: VersionRow) {
   return row.promptKey && row.promptText
-    ? { key: row.promptKey as 'carry-forward', text: row.promptText }
+    ? { key: row.promptKey as JournalPrompt['key'], text: row.promptText }
     : null;
 }
 
