@@ -249,6 +249,8 @@ export async function deleteExportFiles(ctx: ServiceContext, exportId: string): 
 
 /** Patients read per transaction while building; progress is reported between batches. */
 const batchSize = 25;
+/** Rows of the re-identification key written per INSERT (far below the 65,535 bind parameters). */
+const keyRowsPerInsert = 1_000;
 
 export interface ResearchExportJobPayload {
   exportId: string;
@@ -326,9 +328,11 @@ async function writeExport(
       });
     const files = renderExportFiles(subjects, formats);
     const now = ctx.clock.now();
-    if (subjects.length > 0)
+    // In slices: one INSERT of every subject would pass the protocol's 65,535 bind parameters (5 a row) past
+    // 13,107 patients, and the export would fail on every attempt.
+    for (let start = 0; start < subjects.length; start += keyRowsPerInsert)
       await ctx.tx.insert(researchExportSubject).values(
-        subjects.map((s) => ({
+        subjects.slice(start, start + keyRowsPerInsert).map((s) => ({
           clinicId,
           exportId,
           patientId: s.facts.patientId,
