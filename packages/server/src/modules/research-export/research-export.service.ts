@@ -1,6 +1,6 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { drawDateShiftDays, drawResearchId, type InstrumentId, type RandomInt } from '@kapstone/clinical';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import {
   backgroundJob,
@@ -159,17 +159,29 @@ export async function listExports(ctx: ServiceContext): Promise<{ items: ExportV
     .where(eq(researchExport.clinicId, ctx.clinicId))
     .orderBy(desc(researchExport.requestedAt), desc(researchExport.id))
     .limit(100);
-  const files = await ctx.tx
-    .select({
-      exportId: researchExportFile.exportId,
-      name: researchExportFile.name,
-      contentType: researchExportFile.contentType,
-      byteSize: researchExportFile.byteSize,
-      rowCount: researchExportFile.rowCount,
-    })
-    .from(researchExportFile)
-    .where(eq(researchExportFile.clinicId, ctx.clinicId))
-    .orderBy(asc(researchExportFile.name));
+  // The files of the listed exports only (not of every export the clinic ever made).
+  const files =
+    rows.length === 0
+      ? []
+      : await ctx.tx
+          .select({
+            exportId: researchExportFile.exportId,
+            name: researchExportFile.name,
+            contentType: researchExportFile.contentType,
+            byteSize: researchExportFile.byteSize,
+            rowCount: researchExportFile.rowCount,
+          })
+          .from(researchExportFile)
+          .where(
+            and(
+              eq(researchExportFile.clinicId, ctx.clinicId),
+              inArray(
+                researchExportFile.exportId,
+                rows.map((row) => row.e.id),
+              ),
+            ),
+          )
+          .orderBy(asc(researchExportFile.name));
   return {
     items: rows.map((row) =>
       present(
