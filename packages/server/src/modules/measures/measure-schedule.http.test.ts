@@ -18,7 +18,7 @@ import {
   signIn,
 } from '../../testing/factories.ts';
 import { completePathway, kapImPlan, type PathwayActors } from '../scheduling/pathway.fixture.ts';
-import { syncClinicMeasureSchedules } from './measure-schedule.jobs.ts';
+import { syncClinicMeasureSchedules, syncClinicOncePerDay } from './measure-schedule.jobs.ts';
 
 /**
  * The measure schedule through the real hooks: signing the plan, booking, moving and cancelling dosing
@@ -283,6 +283,32 @@ describe('measure schedule', () => {
     );
     expect(bySystem.length).toBeGreaterThanOrEqual(4);
     expect(bySystem.every((a) => a.actorId === null)).toBe(true);
+  });
+
+  it('sweeps a clinic once a clinic-local day, not every hour', async () => {
+    await travel('2026-09-01T14:00:00Z'); // 10:00 in New York
+    const patient = await createPatient(database.db, clinicId);
+    await completePathway(actors, patient, kapImPlan('2026-09-10'));
+    const baseline = async () =>
+      (await assignmentsOf(patient.id)).filter((r) => r.scheduleKey === 'baseline' && r.status === 'pending');
+    // Signing inside the baseline window opened it (the hook, not the sweep).
+    expect(await baseline()).toHaveLength(2);
+    const sweptOn = new Map<string, string>();
+    expect(await syncClinicOncePerDay(env, clinicId, sweptOn)).toMatchObject({ failed: 0 });
+    // Something changes behind the schedule's back (no hook ran): the sweep does not look again today...
+    await database.db
+      .update(measureAssignment)
+      .set({ status: 'cancelled', cancelledAt: clock.now(), cancelReason: 'schedule: test' })
+      .where(and(eq(measureAssignment.patientId, patient.id), eq(measureAssignment.scheduleKey, 'baseline')));
+    clock.set('2026-09-02T03:30:00Z'); // 23:30 on September 1 in New York
+    expect(await syncClinicOncePerDay(env, clinicId, sweptOn)).toBeNull();
+    expect(await baseline()).toHaveLength(0);
+    // ...but in the first round of the next local day, and then not again that day.
+    clock.set('2026-09-02T04:30:00Z'); // 00:30 on September 2
+    expect((await syncClinicOncePerDay(env, clinicId, sweptOn))?.created).toBeGreaterThanOrEqual(2);
+    expect(await baseline()).toHaveLength(2);
+    clock.set('2026-09-02T05:30:00Z');
+    expect(await syncClinicOncePerDay(env, clinicId, sweptOn)).toBeNull();
   });
 
   it('is refused to the front desk (no clinical read) and to another clinic', async () => {
