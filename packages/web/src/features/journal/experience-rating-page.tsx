@@ -20,6 +20,7 @@ import { Link, useParams } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { formatDate } from '../patients/patient-format.ts';
+import { clientId } from '../plans/client-id.ts';
 import {
   draftOf,
   type ExperienceDraft,
@@ -116,7 +117,7 @@ export function ExperienceRatingForm({
   const [index, setIndex] = useState(initialStep);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const ratingId = useRef(crypto.randomUUID());
+  const ratingId = useRef(clientId());
   const headingRef = useRef<HTMLHeadingElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs because the screen changed
   useEffect(() => {
@@ -127,7 +128,7 @@ export function ExperienceRatingForm({
   const last = index === steps.length - 1;
   const change = (next: ExperienceDraft) => {
     setDraft(next);
-    ratingId.current = crypto.randomUUID();
+    ratingId.current = clientId();
   };
 
   async function send() {

@@ -19,6 +19,7 @@ import { problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { useSignedInSession } from '../auth/auth.api.ts';
 import { formatDate, formatInstant } from '../patients/patient-format.ts';
+import { clientId } from '../plans/client-id.ts';
 import {
   type JournalPrompt,
   type JournalPromptSession,
@@ -206,7 +207,7 @@ function NewEntry() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   // One id per draft: a retry after a lost reply is recognised; a new draft gets a new id.
-  const draftId = useRef(crypto.randomUUID());
+  const draftId = useRef(clientId());
 
   async function save() {
     setPending(true);
@@ -224,7 +225,7 @@ function NewEntry() {
         replaceEntry(cached, entry),
       );
       await queryClient.invalidateQueries({ queryKey: journalKeys.mine });
-      draftId.current = crypto.randomUUID();
+      draftId.current = clientId();
       setText('');
       setShared(false);
       setChosen(null);
@@ -362,7 +363,7 @@ export function JournalEntryCard({ entry }: { entry: MyJournalEntry }) {
                 {...target}
                 loading={pending}
                 onClick={async () => {
-                  const change = textChange(entry, text, crypto.randomUUID());
+                  const change = textChange(entry, text, clientId());
                   if (!change) {
                     setEditing(false);
                     return;
@@ -393,7 +394,7 @@ export function JournalEntryCard({ entry }: { entry: MyJournalEntry }) {
           disabled={pending}
           onChange={(shared) => {
             setChoosing(shared);
-            void send(sharingChange(entry, shared, crypto.randomUUID()));
+            void send(sharingChange(entry, shared, clientId()));
           }}
         />
         {since && entry.history.length > 1 && (

@@ -100,3 +100,23 @@ describe('portal experience rating', () => {
     expect(html).not.toContain('1 of 6');
   });
 });
+
+describe('outside a secure context (the portal opened over plain http on a phone)', () => {
+  it('renders the journal and the rating without crypto.randomUUID (only getRandomValues exists there)', () => {
+    const randomUUID = globalThis.crypto.randomUUID;
+    Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      expect(renderPortal('/portal/journal', seedJournal)).toContain('My journal');
+      const rating = renderPortal(`/portal/experience/${sessionId}`, (c) =>
+        c.setQueryData(journalKeys.ratings, {
+          due: [{ sessionId, sessionDate: '2026-06-01', opensOn: '2026-06-02' }],
+          upcoming: [],
+          rated: [],
+        }),
+      );
+      expect(rating).toContain('1 of 6');
+    } finally {
+      Object.defineProperty(globalThis.crypto, 'randomUUID', { value: randomUUID, configurable: true });
+    }
+  });
+});
