@@ -4,7 +4,7 @@ import { alert, clinic } from '../../db/schema/index.ts';
 import { forEachClinic, runSystemWork } from '../../jobs/system-work.ts';
 import type { JobEnvironment, RecurringTask } from '../../jobs/types.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
-import { recordEvents } from './alerts.service.ts';
+import { recordEventsOfAlerts } from './alerts.service.ts';
 import { alertSeverities, loadAlertSettings, onCallStaff } from './alerts.settings.ts';
 
 /**
@@ -43,16 +43,18 @@ export async function escalateOverdueAlertsInClinic(ctx: ServiceContext): Promis
   if (escalated.length === 0) return { escalated: 0 };
   const staff = await onCallStaff(ctx, settings, role);
   const notifiedUserIds = staff.map((s) => s.id);
+  await recordEventsOfAlerts(
+    ctx,
+    escalated.map((a) => ({
+      alertId: a.id,
+      kind: 'escalated' as const,
+      at: now,
+      role,
+      note: `Not acknowledged within ${settings.escalateAfterMinutes?.[a.severity]} minutes (${a.severity}).`,
+      detail: { notifiedUserIds },
+    })),
+  );
   for (const a of escalated) {
-    await recordEvents(ctx, a.id, [
-      {
-        kind: 'escalated',
-        at: now,
-        role,
-        note: `Not acknowledged within ${settings.escalateAfterMinutes?.[a.severity]} minutes (${a.severity}).`,
-        detail: { notifiedUserIds },
-      },
-    ]);
     ctx.audit.record({
       action: 'alert.escalate',
       resourceType: 'alert',

@@ -186,14 +186,25 @@ interface EventInput {
   detail?: { notifiedUserIds?: string[] } | null;
 }
 
-/** Appends to alerts' trails in one statement. */
+/** Appends to one alert's trail in one statement. */
 export async function recordEvents(ctx: ServiceContext, alertId: string, events: EventInput[]) {
+  await recordEventsOfAlerts(
+    ctx,
+    events.map((e) => ({ ...e, alertId })),
+  );
+}
+
+/** Appends to the trails of several alerts (an escalation run) in one statement, not one per alert. */
+export async function recordEventsOfAlerts(
+  ctx: ServiceContext,
+  events: (EventInput & { alertId: string })[],
+) {
   if (events.length === 0) return;
   await ctx.tx.insert(alertEvent).values(
     events.map((e) => ({
       id: randomUUID(),
       clinicId: ctx.clinicId,
-      alertId,
+      alertId: e.alertId,
       kind: e.kind,
       occurredAt: e.at,
       // The system actor names no user account (jobs contract): its events have no actor.
