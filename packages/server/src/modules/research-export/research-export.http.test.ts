@@ -194,6 +194,37 @@ const people: Person[] = [
   },
 ];
 
+/** A scored PHQ-9 response and its total observation (the rows the measures service writes). */
+async function insertPhq9Total(patientId: string, accountId: string, at: Date, total: number, band: string) {
+  const responseId = randomUUID();
+  await database.db.insert(questionnaireResponse).values({
+    id: responseId,
+    clinicId,
+    patientId,
+    instrument: 'phq9',
+    answers: [2, 2, 2, 2, 2, 2, 2, 2, 0],
+    score: { instrument: 'phq9', total, band, complete: true, flags: [] },
+    scoreContext: {},
+    source: 'patient',
+    enteredBy: accountId,
+    authoredAt: at,
+  });
+  await database.db.insert(observation).values({
+    id: randomUUID(),
+    clinicId,
+    patientId,
+    responseId,
+    instrument: 'phq9',
+    key: 'total',
+    codeSystem: 'http://loinc.org',
+    code: '44261-6',
+    display: 'PHQ-9 total score',
+    value: total,
+    band,
+    effectiveAt: at,
+  });
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
   app = await buildTestApp(database, clock);
@@ -389,33 +420,7 @@ beforeAll(async () => {
       [new Date(new Date(person.dose).getTime() - 6 * 86_400_000), 19, 'moderately-severe'],
       [new Date(new Date(person.dose).getTime() + 14 * 86_400_000), 8, 'mild'],
     ] as const) {
-      const responseId = randomUUID();
-      await database.db.insert(questionnaireResponse).values({
-        id: responseId,
-        clinicId,
-        patientId: p.id,
-        instrument: 'phq9',
-        answers: [2, 2, 2, 2, 2, 2, 2, 2, 0],
-        score: { instrument: 'phq9', total, band, complete: true, flags: [] },
-        scoreContext: {},
-        source: 'patient',
-        enteredBy: account.id,
-        authoredAt: at,
-      });
-      await database.db.insert(observation).values({
-        id: randomUUID(),
-        clinicId,
-        patientId: p.id,
-        responseId,
-        instrument: 'phq9',
-        key: 'total',
-        codeSystem: 'http://loinc.org',
-        code: '44261-6',
-        display: 'PHQ-9 total score',
-        value: total,
-        band,
-        effectiveAt: at,
-      });
+      await insertPhq9Total(p.id, account.id, at, total, band);
     }
     // A psychotherapy note through its own route (sealed, author-only).
     const note = await as(
@@ -927,34 +932,7 @@ describe('research export routes', () => {
       renderedText: 'I, Rosalind Midbuild, agree.',
       textSha256: 'b'.repeat(64),
     });
-    const responseId = randomUUID();
-    const at = new Date('2026-10-20T15:00:00Z');
-    await database.db.insert(questionnaireResponse).values({
-      id: responseId,
-      clinicId,
-      patientId: p.id,
-      instrument: 'phq9',
-      answers: [1, 1, 1, 1, 1, 1, 1, 1, 0],
-      score: { instrument: 'phq9', total: 8, band: 'mild', complete: true, flags: [] },
-      scoreContext: {},
-      source: 'patient',
-      enteredBy: account.id,
-      authoredAt: at,
-    });
-    await database.db.insert(observation).values({
-      id: randomUUID(),
-      clinicId,
-      patientId: p.id,
-      responseId,
-      instrument: 'phq9',
-      key: 'total',
-      codeSystem: 'http://loinc.org',
-      code: '44261-6',
-      display: 'PHQ-9 total score',
-      value: 8,
-      band: 'mild',
-      effectiveAt: at,
-    });
+    await insertPhq9Total(p.id, account.id, new Date('2026-10-20T15:00:00Z'), 8, 'mild');
     const created = await as(
       app,
       researcher,
