@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiProblem, isProblem, problemMessage } from '../../api/client.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
+import { clientId } from '../plans/client-id.ts';
 import { CrisisResources } from '../portal/crisis-resources.tsx';
 import {
   measureKeys,
@@ -92,7 +93,7 @@ function QuestionnaireForm({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   // One id per set of answers: a retry after a lost reply is recognised by the server; changed answers get a
   // new id, so they are never mistaken for the earlier attempt.
-  const responseId = useRef<string>(crypto.randomUUID());
+  const responseId = useRef<string>(clientId());
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the effect runs because the screen changed
@@ -103,7 +104,7 @@ function QuestionnaireForm({
 
   function answer(itemId: string, score: number | null) {
     setAnswers((current) => ({ ...current, [itemId]: score }));
-    responseId.current = crypto.randomUUID();
+    responseId.current = clientId();
     setFieldErrors({});
   }
 
