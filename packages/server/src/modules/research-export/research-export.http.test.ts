@@ -856,6 +856,21 @@ describe('research export routes', () => {
     expect(running.statusCode).toBe(409);
   });
 
+  it('refuses the files of a ready export to staff who are not researchers or admins (403)', async () => {
+    const { id } = await buildExport();
+    for (const name of ['patients.csv', 'bundle.ndjson', 'data-dictionary.csv']) {
+      const denied = await as(
+        app,
+        prescriber,
+      )({ method: 'GET', url: `/api/v1/research/exports/${id}/files/${name}` });
+      expect(denied.statusCode, name).toBe(403);
+      expect(denied.body).not.toContain('R-');
+    }
+    expect(
+      (await as(app, prescriber)({ method: 'GET', url: `/api/v1/research/exports/${id}` })).statusCode,
+    ).toBe(403);
+  });
+
   it('refuses a range that ends before it starts, unknown instruments and formats, and unknown file names', async () => {
     const post = (payload: object) =>
       as(
