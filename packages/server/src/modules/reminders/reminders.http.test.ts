@@ -83,7 +83,11 @@ async function setReminders(values: Record<string, unknown>) {
 }
 
 /** A patient with a portal account and one PHQ-9 due on `dueDate`. */
-async function patientWithDueMeasure(dueDate: string, phone: string | null = null) {
+async function patientWithDueMeasure(
+  dueDate: string,
+  phone: string | null = null,
+  reason: 'pre-dose' | 'follow-up' = 'pre-dose',
+) {
   const p = await createPatient(database.db, clinicId);
   if (phone) await database.db.update(patient).set({ phone }).where(eq(patient.id, p.id));
   const account = await createPatientUser(database.db, clinicId, p.id);
@@ -93,12 +97,12 @@ async function patientWithDueMeasure(dueDate: string, phone: string | null = nul
     clinicId,
     patientId: p.id,
     instrument: 'phq9',
-    reason: 'pre-dose',
+    reason,
     respondent: 'patient',
     dueDate,
     assignedAt: clock.now(),
     assignedBy: prescriberId,
-    scheduleKey: 'dose:1',
+    scheduleKey: reason === 'pre-dose' ? 'dose:1' : 'follow-up:1m',
   });
   return { patientId: p.id, email: account.email, assignmentId };
 }
@@ -117,7 +121,7 @@ describe('measure reminders', () => {
   it('sends from the send hour on the due day, repeats after the interval, stops at the maximum, once per round', async () => {
     await setReminders({});
     clock.set('2026-06-01T12:00:00Z'); // 08:00 in New York
-    const { email, assignmentId } = await patientWithDueMeasure('2026-06-01');
+    const { email, assignmentId } = await patientWithDueMeasure('2026-06-01', null, 'follow-up');
     expect((await remind()).reminders).toBe(0);
     expect(await mailsTo(email)).toHaveLength(0);
 
@@ -146,6 +150,24 @@ describe('measure reminders', () => {
     expect((await remind()).reminders).toBe(0); // three in all (the default maximum)
     expect((await remindersOf(assignmentId)).map((r) => r.sequence).sort()).toEqual([1, 2, 3]);
     expect(await mailsTo(email)).toHaveLength(3);
+  });
+
+  it('reminds of a pre-dose measure on its dosing day only, never after the dose it was for', async () => {
+    clock.set('2026-06-15T14:00:00Z');
+    const preDose = await patientWithDueMeasure('2026-06-15');
+    const followUp = await patientWithDueMeasure('2026-06-15', null, 'follow-up');
+    await remind();
+    expect(await remindersOf(preDose.assignmentId)).toHaveLength(1);
+    expect(await remindersOf(followUp.assignmentId)).toHaveLength(1);
+    hours(48);
+    await remind();
+    // Answered two days after the dose, it would be recorded as that dose's pre-dose score.
+    expect(await remindersOf(preDose.assignmentId)).toHaveLength(1);
+    expect(await remindersOf(followUp.assignmentId)).toHaveLength(2);
+    // A pre-dose measure assigned late (due yesterday) is not reminded at all.
+    const late = await patientWithDueMeasure('2026-06-16');
+    await remind();
+    expect(await remindersOf(late.assignmentId)).toHaveLength(0);
   });
 
   it('groups one patient’s due measures into one message per round', async () => {

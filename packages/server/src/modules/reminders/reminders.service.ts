@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, ne, or } from 'drizzle-orm';
 import type { ServiceContext } from '../../context.ts';
 import { clinic, measureAssignment, measureReminder, patient, userAccount } from '../../db/schema/index.ts';
 import type { ReminderChannel } from '../../db/schema/reminders.ts';
@@ -43,8 +43,8 @@ export interface ReminderRound {
 
 /**
  * Queues the reminders due now in the caller's clinic: for each pending, patient-answered assignment due
- * today or earlier, a first reminder from the clinic's send hour on the due day, then one every
- * `repeatAfterHours` (also only from the send hour), at most `maxReminders`. A patient with several due
+ * today or earlier (a pre-dose one only on its dosing day), a first reminder from the clinic's send hour on
+ * the due day, then one every `repeatAfterHours` (also only from the send hour), at most `maxReminders`. A patient with several due
  * measures gets one message per round. Each reminder is a `measure_reminder` row whose unique key makes a
  * second server's attempt a no-op (the row and the mail are written together, in a savepoint, or not at
  * all). Mail goes through the outbox (its retries); a text message, when the clinic turned them on and the
@@ -81,6 +81,9 @@ export async function queueDueReminders(
         eq(measureAssignment.status, 'pending'),
         eq(measureAssignment.respondent, 'patient'),
         lte(measureAssignment.dueDate, local.date),
+        // A pre-dose measure is for before its session's dose (clinical-reference 4.6, pre-dose checks): once
+        // its day has passed, an answer would be recorded as the pre-dose score of a dose already given.
+        or(ne(measureAssignment.reason, 'pre-dose'), eq(measureAssignment.dueDate, local.date)),
       ),
     );
   if (due.length === 0) return round;
