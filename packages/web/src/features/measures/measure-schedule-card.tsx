@@ -81,7 +81,7 @@ export function MeasureScheduleCard({ patientId }: { patientId: string }) {
                         <Text span c="dimmed">
                           {' · '}
                           {point.instruments.join(', ')} ·{' '}
-                          {point.status === 'completed' ? 'due' : point.estimated ? 'about' : 'due'}{' '}
+                          {point.estimated && point.status !== 'completed' ? 'about' : 'due'}{' '}
                           {formatDate(point.dueDate)}
                         </Text>
                       </List.Item>
