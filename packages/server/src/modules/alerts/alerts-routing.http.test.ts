@@ -546,6 +546,46 @@ describe('escalation', () => {
     ]);
   });
 
+  it('after the clinic moves on call to another role, only those told of an escalation still see it', async () => {
+    const placeholder = randomUUID();
+    const { c, owner, onCall, notOnCall, onCallNurse, p } = await setUp({
+      escalateAfterMinutes: { high: 5 },
+      onCallRole: 'prescriber',
+      onCallUserIds: [placeholder],
+    });
+    const setAlerts = (alerts: ClinicAlertSettings) =>
+      database.db
+        .update(clinic)
+        .set({ settings: sql`jsonb_set(${clinic.settings}, '{alerts}', ${JSON.stringify(alerts)}::jsonb)` })
+        .where(eq(clinic.id, c.id));
+    await setAlerts({
+      escalateAfterMinutes: { high: 5 },
+      onCallRole: 'prescriber',
+      onCallUserIds: [onCall.id],
+    });
+    const raised = await raise(owner, p.id, 'high');
+    clock.advance(5 * 60_000);
+    expect(await inClinic(c.id)).toEqual({ escalated: 1 });
+    await setAlerts({ escalateAfterMinutes: { high: 5 }, onCallRole: 'nurse' });
+    await again(onCall, notOnCall, onCallNurse);
+    const ids = (who: Staff) =>
+      as(
+        app,
+        who.signedIn,
+      )({ method: 'GET', url: '/api/v1/alerts' }).then((r) =>
+        r.json().items.map((a: { id: string }) => a.id),
+      );
+    const detail = (who: Staff) =>
+      as(app, who.signedIn)({ method: 'GET', url: `/api/v1/alerts/${raised.id}` }).then((r) => r.statusCode);
+    // A prescriber outside the care team who was never on call sees nothing of it, by list or by id.
+    expect(await ids(notOnCall)).toEqual([]);
+    expect(await detail(notOnCall)).toBe(404);
+    // The prescriber who was told keeps it until it is dealt with; the new on-call nurse was not told of it.
+    expect(await ids(onCall)).toEqual([raised.id]);
+    expect(await detail(onCall)).toBe(200);
+    expect(await ids(onCallNurse)).toEqual([]);
+  });
+
   it('alerts of another clinic are neither escalated nor visible', async () => {
     const { c, owner, p } = await setUp({ escalateAfterMinutes: { high: 5 }, onCallRole: 'prescriber' });
     const other = await setUp({});

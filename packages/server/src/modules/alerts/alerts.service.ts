@@ -286,16 +286,45 @@ async function findAlert(ctx: ServiceContext, alertId: string): Promise<AlertVie
 /**
  * SQL: the alert is one the actor may see. Either they may open the patient's clinical record (their care
  * team, a clinic-wide care scope, or an active break-glass grant: the same facts as assertChartAccess), or
- * the alert was escalated to a role through which they are on call (`onCall`, from onCallRolesOf). The
- * second does not open the chart: that still goes through the care scope or break-glass.
+ * the alert was escalated to them (`escalatedTo`: the role they are on call through now, from
+ * onCallRolesOf, or they were told of its escalation). The second does not open the chart: that still goes
+ * through the care scope or break-glass.
  */
 function visibleTo(ctx: ServiceContext, onCall: readonly string[]): SQL {
   const chart = sql`(${withinCareScope(alert.clinicId, alert.patientId, ctx.actor.userId)}
       OR EXISTS (SELECT 1 FROM break_glass_grant g WHERE g.clinic_id = ${alert.clinicId}
         AND g.patient_id = ${alert.patientId} AND g.user_id = ${ctx.actor.userId}
         AND g.expires_at > ${ctx.clock.now().toISOString()}))`;
-  if (onCall.length === 0) return chart;
-  return sql`(${chart} OR (${isNotNull(alert.escalatedAt)} AND ${inArray(alert.escalatedToRole, [...onCall])}))`;
+  return sql`(${chart} OR ${escalatedTo(ctx, onCall)})`;
+}
+
+/**
+ * SQL: the alert was escalated to the actor: to the role they are on call through now, or they were told of
+ * its escalation (named in its 'escalated' event), which they keep when the clinic's on-call changes after.
+ */
+function escalatedTo(ctx: ServiceContext, onCall: readonly string[]): SQL {
+  const told = sql`EXISTS (SELECT 1 FROM alert_event e WHERE e.clinic_id = ${alert.clinicId}
+      AND e.alert_id = ${alert.id} AND e.kind = 'escalated'
+      AND e.detail -> 'notifiedUserIds' @> ${JSON.stringify([ctx.actor.userId])}::jsonb)`;
+  if (onCall.length === 0) return sql`(${told})`;
+  return sql`((${isNotNull(alert.escalatedAt)} AND ${inArray(alert.escalatedToRole, [...onCall])}) OR ${told})`;
+}
+
+/** Whether `userId` was told of the alert's escalation (named in its 'escalated' event). */
+async function wasToldOf(ctx: ServiceContext, alertId: string, userId: string): Promise<boolean> {
+  const [row] = await ctx.tx
+    .select({ id: alertEvent.id })
+    .from(alertEvent)
+    .where(
+      and(
+        eq(alertEvent.clinicId, ctx.clinicId),
+        eq(alertEvent.alertId, alertId),
+        eq(alertEvent.kind, 'escalated'),
+        sql`${alertEvent.detail} -> 'notifiedUserIds' @> ${JSON.stringify([userId])}::jsonb`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
 
 export type AlertScope = 'mine' | 'unassigned' | 'escalated' | 'all';
@@ -316,11 +345,7 @@ export async function listAlerts(
   const where: SQL[] = [eq(alert.status, filters.status), visibleTo(ctx, onCall)];
   const scope = filters.scope ?? 'all';
   if (scope === 'mine') {
-    const escalatedToMe =
-      onCall.length > 0
-        ? sql` OR (${isNotNull(alert.escalatedAt)} AND ${inArray(alert.escalatedToRole, [...onCall])})`
-        : sql``;
-    where.push(sql`(${eq(alert.ownerId, ctx.actor.userId)}${escalatedToMe})`);
+    where.push(sql`(${eq(alert.ownerId, ctx.actor.userId)} OR ${escalatedTo(ctx, onCall)})`);
   } else if (scope === 'unassigned') {
     where.push(isNull(alert.ownerId));
   } else if (scope === 'escalated') {
@@ -394,7 +419,8 @@ async function accessAlert(ctx: ServiceContext, alertId: string) {
   else if (
     found.escalatedAt &&
     found.escalatedToRole &&
-    onCallRolesOf(ctx, settings).includes(found.escalatedToRole as (typeof onCallRoles)[number])
+    (onCallRolesOf(ctx, settings).includes(found.escalatedToRole as (typeof onCallRoles)[number]) ||
+      (await wasToldOf(ctx, alertId, ctx.actor.userId)))
   ) {
     granted = { via: 'on-call', breakGlass: false };
   }
@@ -537,10 +563,13 @@ export async function reassignAlert(
     .from(clinic)
     .where(eq(clinic.id, ctx.clinicId));
   const named = settings.onCallUserIds ?? [];
+  // On call for it as onCallRolesOf and escalatedTo read it: through the clinic's on-call role now, or told.
   const targetOnCall =
     found.escalatedToRole !== null &&
-    targetRows.some((r) => r.role === found.escalatedToRole) &&
-    (settings.onCallRole !== found.escalatedToRole || named.length === 0 || named.includes(input.toUserId));
+    ((settings.onCallRole === found.escalatedToRole &&
+      targetRows.some((r) => r.role === found.escalatedToRole) &&
+      (named.length === 0 || named.includes(input.toUserId))) ||
+      (await wasToldOf(ctx, alertId, input.toUserId)));
   if (!scope?.opens && !targetOnCall) {
     throw new Invalid('They cannot open this patient’s chart.', [
       { path: 'toUserId', message: 'Not on this patient’s care team: add them to the care team first.' },

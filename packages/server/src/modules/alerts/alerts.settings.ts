@@ -79,17 +79,15 @@ export async function onCallStaff(ctx: ServiceContext, settings: ClinicAlertSett
 }
 
 /**
- * The roles through which the actor is on call for escalated alerts: each on-call role they hold, when the
- * clinic names no on-call staff for it or names them.
+ * The role through which the actor is on call now (none or one): the clinic's on-call role, when they hold
+ * it and the clinic names no on-call staff or names them. Holding a role the clinic was on call through
+ * before is not being on call: those told of an escalation then keep it through the trail (alerts.service).
  */
 export function onCallRolesOf(ctx: ServiceContext, settings: ClinicAlertSettings): OnCallRole[] {
-  if (ctx.actor.kind !== 'staff') return [];
-  const held = ctx.actor.roles.filter((r): r is OnCallRole => (onCallRoles as readonly string[]).includes(r));
-  return held.filter((role) => {
-    if (settings.onCallRole !== role) return true;
-    const named = settings.onCallUserIds ?? [];
-    return named.length === 0 || named.includes(ctx.actor.userId);
-  });
+  const role = settings.onCallRole;
+  if (ctx.actor.kind !== 'staff' || !role || !ctx.actor.roles.includes(role)) return [];
+  const named = settings.onCallUserIds ?? [];
+  return named.length === 0 || named.includes(ctx.actor.userId) ? [role] : [];
 }
 
 async function presentSettings(ctx: ServiceContext, settings: ClinicAlertSettings) {
