@@ -128,8 +128,15 @@ export function IntegrationNoteForm({
           next[key] ??= message;
         }
       }
-      // A used id (409 on a create) means another save took it: the next attempt gets a fresh one.
-      if (caught instanceof ApiProblem && caught.status === 409) setSaveId(clientId());
+      if (caught instanceof ApiProblem && caught.status === 409) {
+        // On a create, the id is taken by this very note saved before the last edit (its answer was lost on
+        // the way back): saving again under a fresh id would file the same session's note twice. The id is
+        // kept, the list refreshed, and the therapist corrects the saved note instead.
+        if (!note)
+          next.form =
+            'This note was already saved, before your last change (the connection may have dropped). It is now in the list: open it and choose Correct to change what it says.';
+        await refresh();
+      }
       setErrors(next);
     } finally {
       setPending(false);
