@@ -856,6 +856,25 @@ describe('research export routes', () => {
     expect(running.statusCode).toBe(409);
   });
 
+  it('says an export failed, rather than "not ready yet", when a file of a failed export is asked for', async () => {
+    const created = await as(
+      app,
+      researcher,
+    )({ method: 'POST', url: '/api/v1/research/exports', payload: exportRequest });
+    const id = created.json().id as string;
+    // The job gave up after its last attempt.
+    await database.db.execute(
+      sql`UPDATE background_job SET status = 'failed' WHERE clinic_id = ${clinicId} AND payload->>'exportId' = ${id}`,
+    );
+    const download = await as(
+      app,
+      researcher,
+    )({ method: 'GET', url: `/api/v1/research/exports/${id}/files/patients.csv` });
+    expect(download.statusCode).toBe(409);
+    expect(download.body).toContain('could not be built');
+    expect(download.body).not.toContain('not ready yet');
+  });
+
   it('refuses the files of a ready export to staff who are not researchers or admins (403)', async () => {
     const { id } = await buildExport();
     for (const name of ['patients.csv', 'bundle.ndjson', 'data-dictionary.csv']) {

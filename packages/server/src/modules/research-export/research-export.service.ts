@@ -216,6 +216,8 @@ export async function downloadExportFile(ctx: ServiceContext, exportId: string, 
     );
   if (!file) {
     if (view.status === 'files-deleted') throw new Conflict('The files of this export were deleted.');
+    if (view.status === 'failed')
+      throw new Conflict('This export could not be built and has no files; start a new one.');
     if (view.status !== 'ready') throw new Conflict('This export is not ready yet.');
     throw new NotFound('Export file');
   }
