@@ -35,3 +35,28 @@ export const phaseWords = {
   course: 'During the course',
   'follow-up': 'Follow-up',
 } as const;
+
+/**
+ * What a measure was asked for, in words, from its place in the plan's measure schedule ('baseline',
+ * 'dose:<n>', 'week:<n>', 'end-of-course', 'follow-up:<m>m') or, unscheduled, why it was due.
+ */
+export function measureWords(scheduleKey: string | null, reason: string | null): string {
+  const [kind, n] = scheduleKey?.split(':') ?? [];
+  if (kind === 'baseline') return 'Baseline';
+  if (kind === 'dose' && n) return `Before dose ${n}`;
+  if (kind === 'week' && n) return `Week ${n}`;
+  if (kind === 'end-of-course') return 'End of course';
+  if (kind === 'follow-up' && n) {
+    const months = Number.parseInt(n, 10);
+    return `Follow-up, ${months} month${months === 1 ? '' : 's'}`;
+  }
+  const reasons: Record<string, string> = {
+    baseline: 'Baseline',
+    'pre-dose': 'Before a dose',
+    weekly: 'Weekly',
+    'end-of-course': 'End of course',
+    'follow-up': 'Follow-up',
+    staff: 'Asked for by the care team',
+  };
+  return (reason && reasons[reason]) || '—';
+}

@@ -1,5 +1,6 @@
 import { Alert, Badge, Group, List, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { IconTrendingUp } from '@tabler/icons-react';
+import { measureWords } from './course-status.ts';
 import { shortDate } from './trend-chart-model.ts';
 import type { MeasurementSummary } from './trends.api.ts';
 
@@ -64,7 +65,7 @@ export function MaintenanceSignalCard({
                     <Table.Tr key={point.responseId}>
                       <Table.Td>{shortDate(point.at, timeZone)}</Table.Td>
                       <Table.Td>{point.total}</Table.Td>
-                      <Table.Td>{point.scheduleKey ?? point.reason ?? '—'}</Table.Td>
+                      <Table.Td>{measureWords(point.scheduleKey, point.reason)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

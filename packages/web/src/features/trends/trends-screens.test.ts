@@ -177,6 +177,9 @@ describe('the chart’s trends', () => {
     expect(html).toContain('Relapse after response');
     expect(html).toContain('Murrough 2013');
     expect(html).toContain('Dose 1 · IM 35 mg');
+    // The measure behind each point in words, not the schedule's key.
+    expect(html).toContain('Follow-up, 3 months');
+    expect(html).not.toContain('follow-up:3m');
     expect(count(html, 'trend-dose-marker')).toBe(3);
   });
 
