@@ -50,11 +50,6 @@ async function main(): Promise<void> {
     } finally {
       await walkApp.close();
     }
-    // The outcomes dashboard's cohort: fourteen months of finished courses and follow-ups (db/seed/outcomes-cohort.ts).
-    const cohort = await seedDemoOutcomesCohort(config, database);
-    console.log(
-      `Demo outcomes cohort: ${cohort.patients} patients, ${cohort.sessions} dosing sessions, ${cohort.followUps} follow-ups (${cohort.seconds} s).`,
-    );
   }
 
   const app = await buildApp({ config, database, clock: systemClock });
@@ -85,7 +80,28 @@ async function main(): Promise<void> {
     jobHandlers,
     recurringTasks,
   );
-  jobRunner.start();
+  // The outcomes dashboard's demo cohort (db/seed/outcomes-cohort.ts: fourteen months of finished courses and
+  // follow-ups, thousands of requests) is walked after Kapstone is listening, so the first start does not keep
+  // a visitor waiting for minutes; the dashboard fills as it goes. The job runner waits for it: its recurring
+  // tasks (missed measures, reminders) would otherwise act on the history's questionnaires while they are
+  // still pending, half-way through being written.
+  let stopping = false;
+  let cohortWalk: Promise<void> | null = null;
+  if (seedTheDemo) {
+    cohortWalk = seedDemoOutcomesCohort(config, database).then(
+      (cohort) => {
+        console.log(
+          `Demo outcomes cohort written: ${cohort.patients} patients, ${cohort.sessions} dosing sessions, ${cohort.followUps} follow-ups (${cohort.seconds} s).`,
+        );
+      },
+      (error: unknown) => {
+        console.error('The demo outcomes cohort could not be written:', error);
+      },
+    );
+    void cohortWalk.then(() => {
+      if (!stopping) jobRunner.start();
+    });
+  } else jobRunner.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -102,8 +118,12 @@ async function main(): Promise<void> {
       'PGlite is for trying Kapstone, demos and development; run production on PostgreSQL (DATABASE_URL).',
     );
   }
+  if (cohortWalk) {
+    console.log(
+      "The outcomes dashboard's demo history (fourteen months of courses) is being written in the background; a line here says when it is done. Stopping before then leaves it part-written: delete the data directory to start over.",
+    );
+  }
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -186,12 +186,15 @@ export async function seedDemo(
         name: demo.name,
         timeZone: demo.timeZone,
         demo: true,
-        // missedAfterDays: a demo value (3 days), so the demo shows missed-measure alerts; real clinics choose theirs.
+        // Demo values, not recommendations (neither has a default: the reference gives no number; real clinics
+        // choose theirs): missedAfterDays 3, so the demo shows missed-measure alerts; minimumCellSize 3, so the
+        // researcher logins see the outcomes table and a narrow filter shows suppressed cells.
         settings: {
           mfaRequired: false,
           careScope: demo.careScope,
           crisisPhone: '(555) 010-0199',
           reminders: { missedAfterDays: 3 },
+          outcomes: { minimumCellSize: 3 },
         },
         createdAt: now,
       });
