@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 export const demoPassword = 'kapstone-demo-2026';
@@ -28,7 +28,8 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts Kapstone exactly as `npm start` does (after the build): embedded PGlite in a fresh data dir, demo seeded.
+ * Starts Kapstone exactly as `npm start` does (after the build): embedded PGlite in a data dir of its own, on a
+ * copy of the demo seeded once for the run (global-setup.ts), as a second `npm start` finds it.
  * With `KAPSTONE_E2E_URL` set, the journeys drive that already-running server instead (while writing a journey;
  * the journeys register their own patients, so a server that has seen earlier runs does).
  */
@@ -39,6 +40,8 @@ export async function startKapstone(): Promise<RunningKapstone> {
   }
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-e2e-'));
+  const template = inject('demoTemplateDir');
+  if (template) fs.cpSync(template, dataDir, { recursive: true });
   const webDir = await snapshotWebApp();
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
@@ -95,9 +98,9 @@ export async function startKapstone(): Promise<RunningKapstone> {
 }
 
 /**
- * How long the server may take to start: the demo seed walks patients along the pathway, through their
- * dosing sessions, integration notes and journals, and the outcomes cohort's fourteen months of courses;
- * that took over eight minutes on a busy 2-core machine.
+ * How long the server may take to start. On the seeded copy it only migrates (nothing to do) and listens;
+ * the margin is for a run without the global setup (a single file run another way), which seeds the demo
+ * itself: that took over eight minutes on a busy 2-core machine.
  */
 export const startupSeconds = 900;
 

@@ -8,8 +8,10 @@ export default defineConfig({
     root: import.meta.dirname,
     include: ['**/*.e2e.ts'],
     fileParallelism: false,
+    // The demo is seeded once for the run (global-setup.ts); each journey's server starts on a copy of it.
+    globalSetup: ['./global-setup.ts'],
     testTimeout: 60_000,
-    // beforeAll starts a server (harness.ts allows it 900 s: the demo seed walks patients along the pathway).
+    // beforeAll starts a server on a copy of the seeded demo (harness.ts allows it `startupSeconds`).
     hookTimeout: 960_000,
   },
 });
