@@ -31,8 +31,8 @@ import {
   type AlertView,
   alertsApi,
   useAlert,
+  useAlertPages,
   useAlertSettings,
-  useAlerts,
 } from './alerts.api.ts';
 
 const severityColors: Record<AlertView['severity'], string> = {
@@ -370,7 +370,8 @@ export function AlertsPage({ initialTab = 'mine' }: { initialTab?: AlertTab }) {
   const [reassigning, setReassigning] = useState<AlertView | null>(null);
   const status = tab === 'acknowledged' ? 'acknowledged' : 'open';
   const scope: AlertScope = tab === 'acknowledged' ? 'all' : tab;
-  const alerts = useAlerts(status, scope);
+  const alerts = useAlertPages(status, scope);
+  const items = alerts.data?.pages.flatMap((page) => page.items) ?? [];
   const mayAcknowledge = can('alerts.acknowledge');
   const current = tabs.find((t) => t.value === tab)!;
 
@@ -395,10 +396,10 @@ export function AlertsPage({ initialTab = 'mine' }: { initialTab?: AlertTab }) {
           {problemMessage(alerts.error)}
         </Alert>
       )}
-      {alerts.data && alerts.data.items.length === 0 && <Text c="dimmed">{current.empty}</Text>}
-      {alerts.data && alerts.data.items.length > 0 && (
+      {alerts.data && items.length === 0 && <Text c="dimmed">{current.empty}</Text>}
+      {items.length > 0 && (
         <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }} aria-label="Alerts">
-          {alerts.data.items.map((alert) => (
+          {items.map((alert) => (
             <AlertCard
               key={alert.id}
               alert={alert}
@@ -410,6 +411,16 @@ export function AlertsPage({ initialTab = 'mine' }: { initialTab?: AlertTab }) {
             />
           ))}
         </Stack>
+      )}
+      {alerts.hasNextPage && (
+        <Button
+          variant="default"
+          onClick={() => void alerts.fetchNextPage()}
+          loading={alerts.isFetchingNextPage}
+          style={{ alignSelf: 'flex-start' }}
+        >
+          Show more alerts
+        </Button>
       )}
       <AcknowledgeDialog alert={acknowledging} onClose={() => setAcknowledging(null)} />
       <ReassignDialog alert={reassigning} onClose={() => setReassigning(null)} />

@@ -39,17 +39,22 @@ describe('alerts inbox', () => {
       createElement(AlertsPage),
       ['alerts.read', 'alerts.acknowledge'],
       (client) => {
-        client.setQueryData(alertKeys.list('open', 'mine'), {
-          items: [
-            alert({}),
-            alert({
-              id: '00000000-0000-4000-8000-0000000000a2',
-              kind: 'relapse',
-              escalation: { state: 'escalated', at: minutesAgo(10), toRole: 'prescriber' },
-            }),
-            alert({ id: '00000000-0000-4000-8000-0000000000a3', kind: 'worsening', owner: null }),
+        client.setQueryData(alertKeys.pages('open', 'mine'), {
+          pageParams: [undefined],
+          pages: [
+            {
+              items: [
+                alert({}),
+                alert({
+                  id: '00000000-0000-4000-8000-0000000000a2',
+                  kind: 'relapse',
+                  escalation: { state: 'escalated', at: minutesAgo(10), toRole: 'prescriber' },
+                }),
+                alert({ id: '00000000-0000-4000-8000-0000000000a3', kind: 'worsening', owner: null }),
+              ],
+              nextCursor: 'next',
+            },
           ],
-          nextCursor: null,
         });
         client.setQueryData(alertKeys.settings, unconfigured);
       },
@@ -67,11 +72,16 @@ describe('alerts inbox', () => {
     expect(html).toContain('aria-label="Acknowledge alert for Alex Example"');
     expect(html).toContain('data-testid="escalation-not-configured"');
     expect(html).toContain('An admin sets them under Alert escalation.');
+    // More than one page: the rest stays reachable.
+    expect(html).toContain('Show more alerts');
   });
 
   it('has no reassign or acknowledge buttons without the permission, and no notice when configured', () => {
     const html = renderSignedIn(createElement(AlertsPage), ['alerts.read'], (client) => {
-      client.setQueryData(alertKeys.list('open', 'mine'), { items: [alert({})], nextCursor: null });
+      client.setQueryData(alertKeys.pages('open', 'mine'), {
+        pageParams: [undefined],
+        pages: [{ items: [alert({})], nextCursor: null }],
+      });
       client.setQueryData(alertKeys.settings, {
         ...unconfigured,
         settings: {
@@ -85,6 +95,7 @@ describe('alerts inbox', () => {
     expect(html).not.toContain('Reassign alert');
     expect(html).not.toContain('Acknowledge alert');
     expect(html).not.toContain('escalation-not-configured');
+    expect(html).not.toContain('Show more alerts');
   });
 });
 

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { apiBase, request } from '../../api/client.ts';
 
 export type AlertSeverity = 'critical' | 'high' | 'moderate' | 'low';
@@ -71,6 +71,7 @@ export interface AlertSettingsInput {
 
 export const alertKeys = {
   list: (status: 'open' | 'acknowledged', scope: AlertScope = 'all') => ['alerts', status, scope] as const,
+  pages: (status: 'open' | 'acknowledged', scope: AlertScope) => ['alerts', 'pages', status, scope] as const,
   detail: (alertId: string) => ['alerts', 'detail', alertId] as const,
   settings: ['alerts', 'settings'] as const,
   settingsForm: ['alerts', 'settings', 'admin'] as const,
@@ -84,6 +85,26 @@ export function useAlerts(status: 'open' | 'acknowledged', scope: AlertScope = '
         query: { status, scope, limit: 100 },
         signal,
       }),
+    refetchInterval: 60_000,
+  });
+}
+
+type AlertPage = { items: AlertView[]; nextCursor: string | null };
+
+/**
+ * The inbox, a page at a time (the server's keyset cursor): every open alert stays reachable however many a
+ * clinic has, never cut at the first page.
+ */
+export function useAlertPages(status: 'open' | 'acknowledged', scope: AlertScope) {
+  return useInfiniteQuery({
+    queryKey: alertKeys.pages(status, scope),
+    queryFn: ({ pageParam, signal }) =>
+      request<AlertPage>(`${apiBase}/alerts`, {
+        query: { status, scope, limit: 100, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 60_000,
   });
 }
