@@ -68,11 +68,14 @@ describe.runIf(testEngine() === 'pglite')('the demo outcomes cohort', () => {
         const filtered = (
           await as(app, prescriber)({ method: 'GET', url: `/api/v1/outcomes?${query}` })
         ).json();
-        expect(filtered.summary.n.n, `${slug} ${query}`).toBe(
-          cohortOf(slug).filter(
-            (p) =>
-              (query.startsWith('route') ? `route=${p.route}` : `indication=${p.indication.icd10}`) === query,
-          ).length,
+        const expected = cohortOf(slug).filter(
+          (p) =>
+            (query.startsWith('route') ? `route=${p.route}` : `indication=${p.indication.icd10}`) === query,
+        ).length;
+        expect(expected, `${slug} ${query}`).toBeGreaterThan(0);
+        // The demo clinics show cells of at least 3 patients (db/seed/demo.ts): a smaller group is suppressed.
+        expect(filtered.summary.n, `${slug} ${query}`).toEqual(
+          expected < 3 ? { suppressed: true, fewerThan: 3 } : { suppressed: false, n: expected },
         );
       }
     },
