@@ -19,6 +19,7 @@ import { IconFileTypePdf } from '@tabler/icons-react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import {
   type ConsentForm,
@@ -31,7 +32,6 @@ import {
 } from './consent.api.ts';
 import { groupOf, needsSignature, portalStateLabels, requirementOf } from './consent-format.ts';
 import { ConsentTextView } from './consent-text.tsx';
-import { newId } from './new-id.ts';
 import { sha256Hex } from './sha256.ts';
 
 const groupTitles = {
@@ -244,7 +244,7 @@ export function PortalConsentSignPage() {
   const shown = useConsentText(templateVersionId);
   const sign = useSignConsent(templateVersionId);
   // One id per attempt at signing: a retry after a lost answer is recognised by the server.
-  const [signatureId] = useState(newId);
+  const [signatureId] = useState(clientId);
   const [typedName, setTypedName] = useState('');
   const [agreed, setAgreed] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});

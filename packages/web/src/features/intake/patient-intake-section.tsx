@@ -19,8 +19,8 @@ import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconPencil } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ApiProblem, isProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
-import { newId } from '../consent/new-id.ts';
 import { formatInstant } from '../patients/patient-format.ts';
 import { type IntakeView, useIntakeVersions, usePatientIntake, useSaveIntakeAsStaff } from './intake.api.ts';
 import { IntakeSectionFields } from './intake-fields.tsx';
@@ -76,7 +76,7 @@ function StaffIntakeEditor({
         answers: wholeDraftToSave(draft),
         ...(reason.trim() ? { reason: reason.trim() } : {}),
         ...(!submitted && submitForPatient ? { submit: true } : {}),
-        clientSaveId: newId(),
+        clientSaveId: clientId(),
       });
       notifications.show({
         color: 'green',

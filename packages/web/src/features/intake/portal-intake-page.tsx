@@ -3,9 +3,9 @@ import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiProblem, isProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { useSignedInSession } from '../auth/auth.api.ts';
-import { newId } from '../consent/new-id.ts';
 import { formatInstant } from '../patients/patient-format.ts';
 import { useOwnRecord } from '../portal/portal.api.ts';
 import { type IntakeView, useOwnIntake, useSaveOwnIntake, useSubmitOwnIntake } from './intake.api.ts';
@@ -95,7 +95,7 @@ function IntakeForm({
         version: view.version,
         answers: sectionToSave(draft, step),
         resumeSection: resumeAt === 'review' ? 'goals' : resumeAt,
-        clientSaveId: newId(),
+        clientSaveId: clientId(),
       });
       setView(saved);
       setErrors((current) =>
@@ -122,7 +122,7 @@ function IntakeForm({
   async function submitIntake() {
     setProblem(null);
     try {
-      const submitted = await submit.mutateAsync({ version: view.version, clientSaveId: newId() });
+      const submitted = await submit.mutateAsync({ version: view.version, clientSaveId: clientId() });
       setView(submitted);
       notifications.show({ color: 'green', message: 'Your intake was submitted. Thank you.' });
     } catch (caught) {

@@ -18,8 +18,8 @@ import { notifications } from '@mantine/notifications';
 import { IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { ApiProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { formatDate } from '../patients/patient-format.ts';
-import { clientId } from '../plans/client-id.ts';
 import {
   type IntegrationNote,
   integrationApi,

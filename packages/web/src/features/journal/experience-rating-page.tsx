@@ -18,9 +18,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { formatDate } from '../patients/patient-format.ts';
-import { clientId } from '../plans/client-id.ts';
 import {
   draftOf,
   type ExperienceDraft,

@@ -16,10 +16,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { useSignedInSession } from '../auth/auth.api.ts';
 import { formatDate, formatInstant } from '../patients/patient-format.ts';
-import { clientId } from '../plans/client-id.ts';
 import {
   type JournalPrompt,
   type JournalPromptSession,

@@ -1,8 +1,8 @@
 import { Alert, Badge, Group, Text } from '@mantine/core';
 import { useRef, useState } from 'react';
 import { isProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { formatDate } from '../patients/patient-format.ts';
-import { clientId } from '../plans/client-id.ts';
 import type { LedgerLot } from './ledger.types.ts';
 import { formatMg, formatQuantity } from './ledger-model.ts';
 

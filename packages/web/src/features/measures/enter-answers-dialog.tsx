@@ -2,6 +2,7 @@ import { instruments, isInstrumentId } from '@kapstone/clinical';
 import { Alert, Button, Group, Modal, NativeSelect, Stack, Text } from '@mantine/core';
 import { type FormEvent, useRef, useState } from 'react';
 import { ApiProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import type { MeasureAssignment } from './measures.api.ts';
 import { measuresApi } from './measures.api.ts';
 import { type AnswerMap, isAsked, toAnswerArray } from './questionnaire-flow.ts';
@@ -26,7 +27,7 @@ export function EnterAnswersDialog({
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const responseId = useRef<string>(crypto.randomUUID());
+  const responseId = useRef<string>(clientId());
   const definition =
     assignment && isInstrumentId(assignment.instrument) ? instruments[assignment.instrument] : null;
   const items = (definition?.items ?? []).map((item) => ({
@@ -44,7 +45,7 @@ export function EnterAnswersDialog({
     setAnswers({});
     setFieldErrors({});
     setError(null);
-    responseId.current = crypto.randomUUID();
+    responseId.current = clientId();
     onClose();
   }
 
@@ -106,7 +107,7 @@ export function EnterAnswersDialog({
                       ...current,
                       [item.id]: value === '' ? undefined : Number(value),
                     }));
-                    responseId.current = crypto.randomUUID();
+                    responseId.current = clientId();
                   }}
                   data={[
                     { value: '', label: item.optional ? 'Not answered' : 'Choose…' },

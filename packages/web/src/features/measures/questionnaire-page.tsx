@@ -4,8 +4,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiProblem, isProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
-import { clientId } from '../plans/client-id.ts';
 import { CrisisResources } from '../portal/crisis-resources.tsx';
 import {
   measureKeys,

@@ -19,9 +19,9 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMemo, useRef, useState } from 'react';
 import { isProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import type { Patient } from '../../api/types.ts';
 import { usePreparationNotes } from '../preparation/preparation.api.ts';
-import { clientId } from './client-id.ts';
 import { CourseTimeline, DoseCheck } from './course-timeline.tsx';
 import {
   activeConditions,

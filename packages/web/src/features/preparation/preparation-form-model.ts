@@ -1,4 +1,4 @@
-import { clientId } from '../plans/client-id.ts';
+import { clientId } from '../../api/client-id.ts';
 import {
   type PreparationContent,
   type PsychoeducationTopic,

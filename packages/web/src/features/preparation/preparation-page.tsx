@@ -21,13 +21,13 @@ import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import type { Patient } from '../../api/types.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { ChartHeader } from '../patients/chart-header.tsx';
 import { formatDate, formatInstant } from '../patients/patient-format.ts';
 import { usePatientChart } from '../patients/patients.api.ts';
-import { clientId } from '../plans/client-id.ts';
 import {
   type PreparationContent,
   type PreparationNote,

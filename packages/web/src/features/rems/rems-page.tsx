@@ -20,10 +20,10 @@ import { IconFileTypePdf } from '@tabler/icons-react';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { useDocumentTitle } from '../../app/use-document-title.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
 import { formatDate, formatInstant } from '../patients/patient-format.ts';
-import { clientId } from '../plans/client-id.ts';
 import {
   type RemsListStatus,
   remsFormPdfUrl,

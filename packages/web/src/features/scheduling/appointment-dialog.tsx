@@ -14,6 +14,7 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { usePermissions } from '../auth/auth.api.ts';
 import { formatInstant } from '../patients/patient-format.ts';
 import { messagesFor } from './booking-dialog.tsx';
@@ -43,7 +44,7 @@ function PreCheckInSection({ appointment, timeZone }: { appointment: Appointment
   const submit = (event: FormEvent) => {
     event.preventDefault();
     confirm.mutate(
-      { clientId: crypto.randomUUID(), status: 'confirmed', escortName, escortPhone, escortRelationship },
+      { clientId: clientId(), status: 'confirmed', escortName, escortPhone, escortRelationship },
       {
         onSuccess: () => {
           setEscortName('');
@@ -128,7 +129,7 @@ function PreCheckInSection({ appointment, timeZone }: { appointment: Appointment
                 <Button
                   size="sm"
                   variant="default"
-                  onClick={() => confirm.mutate({ clientId: crypto.randomUUID(), status: 'withdrawn' })}
+                  onClick={() => confirm.mutate({ clientId: clientId(), status: 'withdrawn' })}
                 >
                   Escort fell through
                 </Button>

@@ -3,7 +3,7 @@ import { Alert, Button, Group, PasswordInput, Radio, Stack, Text, Textarea, Titl
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { ApiProblem, problemMessage } from '../../api/client.ts';
-import { newId } from '../consent/new-id.ts';
+import { clientId } from '../../api/client-id.ts';
 import { decisionLabels } from './eligibility-format.ts';
 import type { DecisionSubmission, EligibilityAssessmentView } from './screening.api.ts';
 
@@ -32,7 +32,7 @@ export function DecisionForm({
   const [rationale, setRationale] = useState('');
   const [reason, setReason] = useState('');
   const [password, setPassword] = useState('');
-  const [attemptId, setAttemptId] = useState(newId);
+  const [attemptId, setAttemptId] = useState(clientId);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -68,13 +68,13 @@ export function DecisionForm({
         message: amendment ? 'Amendment signed.' : 'Eligibility decision signed.',
       });
       setPassword('');
-      setAttemptId(newId());
+      setAttemptId(clientId());
       onDone?.();
     } catch (caught) {
       setPassword('');
       if (caught instanceof ApiProblem && caught.status === 409 && caught.fieldMessages().fingerprint) {
         setProblem('The screening changed since you loaded it: review the assessment again, then sign.');
-        setAttemptId(newId());
+        setAttemptId(clientId());
         onStale();
       } else {
         if (caught instanceof ApiProblem && caught.status === 400) setErrors(caught.fieldMessages());

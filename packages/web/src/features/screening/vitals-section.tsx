@@ -16,8 +16,8 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { ApiProblem, problemMessage } from '../../api/client.ts';
+import { clientId } from '../../api/client-id.ts';
 import { usePermissions, useSignedInSession } from '../auth/auth.api.ts';
-import { newId } from '../consent/new-id.ts';
 import { formatInstant } from '../patients/patient-format.ts';
 import { useRecordVitals, useVitals, type VitalSignsReading } from './screening.api.ts';
 import { emptyVitalsForm, toVitalsSubmission, type VitalsFormValues } from './vitals-form-model.ts';
@@ -54,7 +54,7 @@ function VitalsForm({
   const [reason, setReason] = useState('');
   const [values, setValues] = useState<VitalsFormValues>(() => emptyVitalsForm());
   // One id per attempt: a retry after a lost answer is the same reading, not a second one.
-  const [attemptId, setAttemptId] = useState(newId);
+  const [attemptId, setAttemptId] = useState(clientId);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -77,7 +77,7 @@ function VitalsForm({
       });
       setValues(emptyVitalsForm());
       setReason('');
-      setAttemptId(newId());
+      setAttemptId(clientId());
       onDone?.();
     } catch (caught) {
       if (caught instanceof ApiProblem && caught.status === 400) setErrors(caught.fieldMessages());
@@ -161,7 +161,7 @@ function EnteredInErrorDialog({
   const session = useSignedInSession();
   const record = useRecordVitals(patientId);
   const [reason, setReason] = useState('');
-  const [attemptId] = useState(newId);
+  const [attemptId] = useState(clientId);
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 

@@ -12,7 +12,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useState } from 'react';
-import { newId } from '../consent/new-id.ts';
+import { clientId } from '../../api/client-id.ts';
 import { formatTime } from '../scheduling/calendar-model.ts';
 import {
   cadss6Items,
@@ -83,7 +83,7 @@ function latest(observations: readonly SessionObservation[], kind: SessionObserv
 
 function SedationForm({ session, timeZone }: { session: SessionView; timeZone: string }) {
   const [score, setScore] = useState<number | null>(null);
-  const [attemptId, setAttemptId] = useState(newId);
+  const [attemptId, setAttemptId] = useState(clientId);
   const [error, setError] = useState<string | null>(null);
   const last = latest(session.observations, 'moaas');
   const note = score !== null ? sedationNote(score, session.baselineMoaas) : null;
@@ -97,7 +97,7 @@ function SedationForm({ session, timeZone }: { session: SessionView; timeZone: s
     queueObservation(session.id, submission);
     setScore(null);
     setError(null);
-    setAttemptId(newId());
+    setAttemptId(clientId());
   };
 
   return (
@@ -158,7 +158,7 @@ function DissociationForm({
   now: number;
 }) {
   const [answers, setAnswers] = useState<(number | null)[]>(emptyCadssAnswers);
-  const [attemptId, setAttemptId] = useState(newId);
+  const [attemptId, setAttemptId] = useState(clientId);
   const [error, setError] = useState<string | null>(null);
   const prompt = cadssPrompt(session, session.observations, now, (iso) => formatTime(iso, timeZone));
   const total = cadssTotal(answers);
@@ -173,7 +173,7 @@ function DissociationForm({
     queueObservation(session.id, submission);
     setAnswers(emptyCadssAnswers());
     setError(null);
-    setAttemptId(newId());
+    setAttemptId(clientId());
   };
 
   return (
@@ -236,7 +236,7 @@ function DissociationForm({
 
 function SideEffectsForm({ session, timeZone }: { session: SessionView; timeZone: string }) {
   const [ticked, setTicked] = useState<SideEffect[]>([]);
-  const [attemptId, setAttemptId] = useState(newId);
+  const [attemptId, setAttemptId] = useState(clientId);
   const last = latest(session.observations, 'side-effects');
 
   const record = () => {
@@ -244,7 +244,7 @@ function SideEffectsForm({ session, timeZone }: { session: SessionView; timeZone
     if (!submission) return;
     queueObservation(session.id, submission);
     setTicked([]);
-    setAttemptId(newId());
+    setAttemptId(clientId());
   };
 
   return (

@@ -16,7 +16,7 @@ import {
 } from '@mantine/core';
 import { IconBackspace, IconMinus, IconPlus } from '@tabler/icons-react';
 import { useMemo, useRef, useState } from 'react';
-import { newId } from '../consent/new-id.ts';
+import { clientId } from '../../api/client-id.ts';
 import { queueVitals, usePendingWrites } from './session-queue.ts';
 import type { SessionView } from './sessions.types.ts';
 import {
@@ -102,7 +102,7 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
   const [entry, setEntry] = useState<VitalsEntry>(emptyVitalsEntry);
   const [active, setActive] = useState<VitalsEntryField>('systolic');
   const [errors, setErrors] = useState<Partial<Record<VitalsEntryField, string>>>({});
-  const [attemptId, setAttemptId] = useState(newId);
+  const [attemptId, setAttemptId] = useState(clientId);
   const [lastSaved, setLastSaved] = useState<Saved | null>(null);
   const pending = usePendingWrites(session.id);
   const inputs = useRef<Partial<Record<VitalsEntryField, HTMLInputElement | null>>>({});
@@ -149,7 +149,7 @@ export function VitalsPad({ session, onRecorded }: { session: SessionView; onRec
     queueVitals(session.id, submission);
     setLastSaved({ id: submission.id, provisional: classification });
     setEntry(emptyVitalsEntry);
-    setAttemptId(newId());
+    setAttemptId(clientId());
     focus('systolic');
     onRecorded?.();
   };

@@ -14,8 +14,8 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useRef, useState } from 'react';
 import { problemMessage } from '../../../api/client.ts';
+import { clientId } from '../../../api/client-id.ts';
 import { usePermissions } from '../../auth/auth.api.ts';
-import { clientId } from '../../plans/client-id.ts';
 import { localInputValue } from '../../screening/vitals-form-model.ts';
 import type { SessionView } from '../sessions.types.ts';
 import {

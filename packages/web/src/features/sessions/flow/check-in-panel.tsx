@@ -2,8 +2,8 @@ import { Alert, Button, Group, List, Stack, Text, TextInput } from '@mantine/cor
 import { IconCheck, IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { clientId } from '../../../api/client-id.ts';
 import { usePermissions } from '../../auth/auth.api.ts';
-import { clientId } from '../../plans/client-id.ts';
 import {
   useAcknowledgeOnBehalf,
   useConfirmRideHome,

@@ -1,8 +1,8 @@
 import { Alert, Anchor, Button, Group, List, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
 import { IconPrinter } from '@tabler/icons-react';
 import { type FormEvent, useRef, useState } from 'react';
+import { clientId } from '../../../api/client-id.ts';
 import { usePermissions } from '../../auth/auth.api.ts';
-import { clientId } from '../../plans/client-id.ts';
 import type { SessionView } from '../sessions.types.ts';
 import {
   type DischargeFormValues,

@@ -14,8 +14,8 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useRef, useState } from 'react';
+import { clientId } from '../../../api/client-id.ts';
 import { usePermissions } from '../../auth/auth.api.ts';
-import { clientId } from '../../plans/client-id.ts';
 import type { SessionView } from '../sessions.types.ts';
 import {
   asFlow,

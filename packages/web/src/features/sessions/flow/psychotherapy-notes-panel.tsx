@@ -2,8 +2,8 @@ import { Alert, Button, Group, Loader, Stack, Text, Textarea, Title } from '@man
 import { IconLock } from '@tabler/icons-react';
 import { type FormEvent, useRef, useState } from 'react';
 import { problemMessage } from '../../../api/client.ts';
+import { clientId } from '../../../api/client-id.ts';
 import { usePermissions } from '../../auth/auth.api.ts';
-import { clientId } from '../../plans/client-id.ts';
 import type { SessionView } from '../sessions.types.ts';
 import { usePsychotherapyNotes, useWritePsychotherapyNote } from './flow.api.ts';
 import { FlowPanel, fieldErrors, StepProblem, touch, useClinicTime } from './flow-ui.tsx';

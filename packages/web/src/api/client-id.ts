@@ -1,8 +1,9 @@
 /**
- * A random (version 4) UUID for a signature, generated once per attempt so that a retried submission is
- * recognised by the server. crypto.randomUUID exists only in secure contexts; getRandomValues everywhere.
+ * A client-generated id (UUID v4) for a write the client may retry (a signature, a reading, an answer): one per
+ * attempt, so the server recognises a retry. crypto.randomUUID exists only in secure contexts (https, localhost:
+ * not the demo opened by its address on a phone); getRandomValues works everywhere.
  */
-export function newId(): string {
+export function clientId(): string {
   if (typeof globalThis.crypto?.randomUUID === 'function') return globalThis.crypto.randomUUID();
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
