@@ -8,19 +8,16 @@
  *   npm run bench:outcomes -- [--engine postgres|pglite|both] [--patients 2000] [--duration 5] [--connections 10]
  */
 
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { buildApp } from '../packages/server/src/app.ts';
 import { systemClock } from '../packages/server/src/clock.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
-import { type DatabaseHandle, openDatabase } from '../packages/server/src/db/client.ts';
 import { JobRunner } from '../packages/server/src/jobs/runner.ts';
 import { researchExportHandler } from '../packages/server/src/modules/research-export/research-export.service.ts';
 import { generateCohort } from './cohort.ts';
+import { openBenchEngine } from './engine.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,32 +30,6 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const patients = Number(values.patients);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function openEngine(engine: string): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  if (engine === 'postgres') {
-    const name = `kapstone_bench_outcomes_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
-    return {
-      handle,
-      cleanup: async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-bench-outcomes-'));
-  const handle = await openDatabase({ kind: 'pglite', dataDir: dir });
-  return { handle, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 interface Line {
   engine: string;
@@ -120,7 +91,7 @@ async function signIn(base: string, email: string, password: string) {
 }
 
 async function benchEngine(engine: string): Promise<Line[]> {
-  const { handle, cleanup } = await openEngine(engine);
+  const { handle, cleanup } = await openBenchEngine(engine, 'kapstone_bench_outcomes');
   const lines: Line[] = [];
   const log = (scenario: string, figures: string) => {
     lines.push({ engine, scenario, figures });

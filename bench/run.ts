@@ -8,17 +8,14 @@
  *   npm run bench -- [--engine postgres|pglite|both] [--duration 10] [--connections 20] [--patients 5000]
  */
 
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { buildApp } from '../packages/server/src/app.ts';
 import { systemClock } from '../packages/server/src/clock.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
-import { type DatabaseHandle, openDatabase } from '../packages/server/src/db/client.ts';
+import type { DatabaseHandle } from '../packages/server/src/db/client.ts';
 import {
   auditEvent,
   patient,
@@ -27,6 +24,7 @@ import {
   patientMedication,
 } from '../packages/server/src/db/schema/index.ts';
 import { verifyAuditChain } from '../packages/server/src/modules/audit/audit-chain.ts';
+import { openBenchEngine } from './engine.ts';
 import { generatePractice } from './practice.ts';
 
 const { values } = parseArgs({
@@ -40,7 +38,6 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const patientsPerClinic = Number(values.patients);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Row {
   engine: string;
@@ -50,31 +47,6 @@ interface Row {
   p50: number;
   p99: number;
   non2xx: number;
-}
-
-async function openEngine(engine: string): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
-  if (engine === 'postgres') {
-    const name = `kapstone_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 20 });
-    return {
-      handle,
-      cleanup: async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kapstone-bench-'));
-  const handle = await openDatabase({ kind: 'pglite', dataDir: dir });
-  return { handle, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 function load(
@@ -106,7 +78,7 @@ function load(
 }
 
 async function benchEngine(engine: string): Promise<Row[]> {
-  const { handle, cleanup } = await openEngine(engine);
+  const { handle, cleanup } = await openBenchEngine(engine, 'kapstone_bench');
   const rows: Row[] = [];
   try {
     await handle.migrate();
